@@ -1,0 +1,121 @@
+"""The committee's people and plumbing: agencies, users, the audit trail, notifications."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from apc.core.markings import MarkedModel, Marking
+
+
+class Agency(models.Model):
+    """A department or agency represented on the APC (seeded by migration)."""
+
+    code = models.SlugField(max_length=16, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    short_name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class User(AbstractUser):
+    """A person or service account. Belongs to one agency; holds a clearance; roles are groups."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users")
+    clearance = models.CharField(max_length=3, choices=Marking.choices, default=Marking.U)
+    title = models.CharField(max_length=120, blank=True)
+
+    REQUIRED_FIELDS = ["email", "agency"]
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Names of the role groups this user holds (one query, cached on the instance)."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+
+class AuditEvent(models.Model):
+    """One thing someone did or viewed, or tried to and was refused. Append-only: on
+    PostgreSQL and SQLite a trigger rejects UPDATE and DELETE (migration 0002)."""
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        DENIED = "denied", "Denied"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(
+        max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED, db_index=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"
+
+
+class Notification(MarkedModel):
+    """An in-app message to one user; e-mailed as subject + link only. The body is never above
+    the recipient's clearance (enforced by apc.services.notify)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_wanted = models.BooleanField(default=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_pending",
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient_id}"
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None

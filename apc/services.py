@@ -1,0 +1,159 @@
+"""Writes of the committee's plumbing: notifications, account state.
+
+Every function here checks the policy, writes the audit trail in the same transaction, and
+defers side effects (e-mail) until after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apc.core import markings
+from apc.core.audit import record_event
+from apc.core.exceptions import Invalid
+from apc.core.permissions import require
+from apc.core.tasks import enqueue_on_commit
+from apc.models import Notification, User
+
+log = logging.getLogger(__name__)
+
+WITHHELD_BODY = (
+    "The details of this notification are marked above your clearance and are not shown. "
+    "Ask the sender or the directorate if you need them."
+)
+
+
+def notify(
+    recipients: Iterable[User],
+    subject: str,
+    body: str,
+    link: str = "",
+    marking: str = markings.Marking.U,
+) -> list[Notification]:
+    """Send one in-app notification to each recipient, e-mailed after commit.
+
+    `subject` must be unclassified: it is the only text an e-mail carries (with a link). The body
+    is kept only for recipients cleared for `marking`; others get a notice that it is withheld.
+    """
+    if marking not in markings.ORDER:
+        raise Invalid(errors={"marking": [f"Unknown marking {marking!r}."]})
+    if len(subject) > 200:
+        raise Invalid(errors={"subject": ["At most 200 characters."]})
+    rows = []
+    seen: set[int] = set()
+    for user in recipients:
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        cleared = markings.dominates(user.clearance, marking)
+        rows.append(
+            Notification(
+                recipient=user,
+                subject=subject,
+                body=body if cleared else WITHHELD_BODY,
+                link=link,
+                marking=marking if cleared else markings.Marking.U,
+                email_wanted=bool(user.email),
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.email_wanted]
+    if ids:
+        from apc.tasks import notification_email_send
+
+        # If the broker is down the rows stay unsent and notification_email_sweep sends them.
+        enqueue_on_commit(notification_email_send, ids)
+    return created
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail one notification once: subject and a link only, never the body. Returns whether
+    a message was sent now (False when it already was, or is no longer wanted)."""
+    with transaction.atomic():
+        n = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if n is None or n.emailed_at is not None or not n.email_wanted or not n.recipient.email:
+            return False
+        url = settings.SITE_URL + reverse("inbox-detail", args=[n.pk])
+        send_mail(
+            subject=f"[APC] {n.subject}",
+            message=(
+                "You have a new notification in the APC case-management system.\n\n"
+                f"Open it here: {url}\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[n.recipient.email],
+        )
+        n.emailed_at = timezone.now()
+        n.save(update_fields=["emailed_at"])
+        return True
+
+
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark the actor's own notification read (idempotent)."""
+    require(actor, "mark_read", notification)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor read; returns how many."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Activate or deactivate an account. Deactivation ends the user's sessions and API token
+    at once (the auth backend also refuses inactive users on every request)."""
+    if not (actor.is_active and actor.is_superuser):
+        from apc.core.exceptions import NotPermitted
+
+        raise NotPermitted(action="user.set_active", obj=user, actor=actor)
+    with transaction.atomic():
+        before = user.is_active
+        if before != active:
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+        ended = 0
+        if not active:
+            ended = end_sessions_of(user)
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=user).delete()
+        record_event(
+            actor=actor,
+            action="user.activate" if active else "user.deactivate",
+            obj=user,
+            changes={"is_active": {"before": before, "after": active}},
+            summary=f"{user.username}; sessions ended: {ended}",
+        )
+    return user
+
+
+def end_sessions_of(user: User) -> int:
+    """Delete every stored session that belongs to `user` (cache entries expire with them)."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    doomed = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        if str(data.get("_auth_user_id")) == str(user.pk):
+            doomed.append(session.session_key)
+    for key in doomed:
+        SessionStore(session_key=key).delete()
+    return len(doomed)
