@@ -55,7 +55,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor_username", "actor_agency", "action", "object_type", "object_id", "outcome"]
+    list_display = [
+        "created_at",
+        "actor_username",
+        "actor_agency",
+        "action",
+        "object_type",
+        "object_id",
+        "outcome",
+    ]
     list_filter = ["outcome", "actor_agency"]
     search_fields = ["actor_username", "action", "object_type", "object_id", "request_id"]
     date_hierarchy = "created_at"

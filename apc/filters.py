@@ -34,4 +34,13 @@ class AuditEventFilter(django_filters.FilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["actor", "agency", "action", "object_type", "object_id", "outcome", "since", "until"]
+        fields = [
+            "actor",
+            "agency",
+            "action",
+            "object_type",
+            "object_id",
+            "outcome",
+            "since",
+            "until",
+        ]

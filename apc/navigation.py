@@ -37,7 +37,5 @@ def sections_for(user: Any, current_path: str) -> list[dict[str, Any]]:
             continue
         if section.action and not can(user, section.action):
             continue
-        items.append(
-            {"label": section.label, "url": url, "current": current_path.startswith(url)}
-        )
+        items.append({"label": section.label, "url": url, "current": current_path.startswith(url)})
     return items

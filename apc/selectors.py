@@ -21,6 +21,8 @@ def unread_count(user: Any) -> int:
 
 def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
     """The audit trail for those who may read it, with actor and agency joined."""
-    return visible(user, AuditEvent.objects.all()).select_related("actor_agency").order_by(
-        "-created_at", "-id"
+    return (
+        visible(user, AuditEvent.objects.all())
+        .select_related("actor_agency")
+        .order_by("-created_at", "-id")
     )

@@ -109,8 +109,18 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     header = [
-        "time_utc", "actor", "agency", "action", "object_type", "object_id", "summary",
-        "changes", "ip", "user_agent", "request_id", "outcome",
+        "time_utc",
+        "actor",
+        "agency",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "changes",
+        "ip",
+        "user_agent",
+        "request_id",
+        "outcome",
     ]
     writer = csv.writer(_Echo())
 
@@ -119,11 +129,18 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         for e in qs.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    e.created_at.isoformat(), e.actor_username,
+                    e.created_at.isoformat(),
+                    e.actor_username,
                     e.actor_agency.short_name if e.actor_agency else "",
-                    e.action, e.object_type, e.object_id, _csv_safe(e.summary),
-                    _csv_safe(str(e.changes) if e.changes else ""), e.ip or "",
-                    _csv_safe(e.user_agent), e.request_id, e.outcome,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    _csv_safe(e.summary),
+                    _csv_safe(str(e.changes) if e.changes else ""),
+                    e.ip or "",
+                    _csv_safe(e.user_agent),
+                    e.request_id,
+                    e.outcome,
                 ]
             )
 

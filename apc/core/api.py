@@ -27,7 +27,9 @@ class PolicyViewSet(viewsets.GenericViewSet):
 
     def get_object(self) -> Model:
         qs = self.get_queryset()
-        obj = get_visible_or_404(self.request.user, type(self).selector, qs.model, self.kwargs["pk"])
+        obj = get_visible_or_404(
+            self.request.user, type(self).selector, qs.model, self.kwargs["pk"]
+        )
         self.check_object_permissions(self.request, obj)
         if self.sensitive:
             record_event(

@@ -32,7 +32,7 @@ def _object_ref(obj: Any) -> tuple[str, str]:
 def _request_context(request: HttpRequest | None) -> RequestContext:
     if request is not None and hasattr(request, "apc_context"):
         return request.apc_context
-    return current.get()
+    return current.get() or RequestContext()
 
 
 def record_event(

@@ -14,6 +14,6 @@ class RequestContext:
     request_id: str = ""
 
 
-current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "apc_request_context", default=RequestContext()
+current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "apc_request_context", default=None
 )

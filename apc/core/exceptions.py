@@ -79,7 +79,10 @@ class Conflict(DomainError):
 
 def errors_from_validation(exc: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+        return {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
     return {"__all__": [str(m) for m in exc.messages]}
 
 
@@ -99,7 +102,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             status=400,
         )
     if isinstance(exc, Http404 | PermissionDenied):
-        exc = drf_exceptions.NotFound() if isinstance(exc, Http404) else drf_exceptions.PermissionDenied()
+        exc = (
+            drf_exceptions.NotFound()
+            if isinstance(exc, Http404)
+            else drf_exceptions.PermissionDenied()
+        )
     response = drf_default_handler(exc, context)
     if response is not None and isinstance(exc, drf_exceptions.ValidationError):
         data = response.data

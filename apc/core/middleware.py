@@ -100,7 +100,9 @@ class DomainErrorMiddleware:
 
             record_denied(request=request, exc=exc)
             template = "404.html" if exc.hidden else "403.html"
-            response = TemplateResponse(request, template, {"detail": exc.detail}, status=exc.status_code)
+            response = TemplateResponse(
+                request, template, {"detail": exc.detail}, status=exc.status_code
+            )
             return response.render()
         if isinstance(exc, DomainError):
             messages.error(request, exc.detail)

@@ -92,11 +92,24 @@ def _codename(action: str, model: type[Model]) -> str:
 
 
 def _granted(user: Any, action: str, obj: Model) -> bool:
+    model = type(obj)
+    if user.is_superuser:  # guardian's checker says yes to superusers; we want real grants
+        return _granted_queryset(user, action, model).filter(pk=obj.pk).exists()
     checker = getattr(user, "_apc_perm_checker", None)
     if checker is None:
         checker = ObjectPermissionChecker(user)
         user._apc_perm_checker = checker
     return checker.has_perm(_codename(action, type(obj)), obj)
+
+
+def _granted_queryset(user: Any, action: str, model: type[Model]) -> QuerySet:
+    return get_objects_for_user(
+        user,
+        f"{model._meta.app_label}.{_codename(action, model)}",
+        klass=model._default_manager.all(),
+        accept_global_perms=False,
+        with_superuser=False,
+    )
 
 
 def can(user: Any, action: str, obj: Model | type[Model] | None = None) -> bool:
@@ -147,13 +160,7 @@ def visible(user: Any, queryset: QuerySet, action: str = "view") -> QuerySet:
         if q is not None:
             conditions.append(q)
     if policy.grants:
-        granted = get_objects_for_user(
-            user,
-            f"{model._meta.app_label}.{_codename(action, model)}",
-            klass=model._default_manager.all(),
-            accept_global_perms=False,
-            with_superuser=False,
-        )
+        granted = _granted_queryset(user, action, model)
         conditions.append(Q(pk__in=granted.values("pk")))
     if not conditions:
         return queryset.none()

@@ -45,10 +45,14 @@ class PolicyListView(ActionRequiredMixin, ListView):
     def get_queryset(self) -> QuerySet:
         qs = type(self).selector(self.request.user)
         if self.filterset_class is not None:
-            self.filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            self.filterset = self.filterset_class(
+                self.request.GET or None, queryset=qs, request=self.request
+            )
             style_form(self.filterset.form)
-            qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else (
-                qs if not self.filterset.is_bound else qs.none()
+            qs = (
+                self.filterset.qs
+                if self.filterset.is_bound and self.filterset.is_valid()
+                else (qs if not self.filterset.is_bound else qs.none())
             )
         return qs
 
@@ -83,5 +87,10 @@ class PolicyDetailView(ActionRequiredMixin, DetailView):
         model = type(self).selector(self.request.user).model
         obj = get_visible_or_404(self.request.user, type(self).selector, model, self.kwargs["pk"])
         if self.sensitive:
-            record_event(actor=self.request.user, action=f"{model._meta.model_name}.view", obj=obj, request=self.request)
+            record_event(
+                actor=self.request.user,
+                action=f"{model._meta.model_name}.view",
+                obj=obj,
+                request=self.request,
+            )
         return obj

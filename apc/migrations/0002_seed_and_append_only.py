@@ -20,8 +20,15 @@ AGENCIES = [
 ]
 
 ROLES = [
-    "co_chair", "member", "directorate", "analyst", "red_team",
-    "deputies", "principals", "auditor", "api_client",
+    "co_chair",
+    "member",
+    "directorate",
+    "analyst",
+    "red_team",
+    "deputies",
+    "principals",
+    "auditor",
+    "api_client",
 ]
 
 PG_FORWARD = """
@@ -65,7 +72,7 @@ def seed(apps, schema_editor):
 def guard(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, params=None)
     elif vendor == "sqlite":
         for sql in SQLITE_FORWARD:
             schema_editor.execute(sql)
@@ -74,7 +81,7 @@ def guard(apps, schema_editor):
 def unguard(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE)
+        schema_editor.execute(PG_REVERSE, params=None)
     elif vendor == "sqlite":
         for sql in SQLITE_REVERSE:
             schema_editor.execute(sql)

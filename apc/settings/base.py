@@ -51,8 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "apc.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apc.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apc.core.middleware.DomainErrorMiddleware",
@@ -212,6 +212,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {"MarkingEnum": "apc.core.markings.Marking"},
     "TITLE": "APC case management API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

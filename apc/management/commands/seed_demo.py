@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo creates accounts with published passwords; it runs only with DEBUG on.")
+            raise CommandError(
+                "seed_demo creates accounts with published passwords; it runs only with DEBUG on."
+            )
         agencies = {a.code: a for a in Agency.objects.all()}
         groups = {g.name: g for g in Group.objects.all()}
         created_users = []

@@ -1,0 +1,145 @@
+"""Benchmarks of the foundation, with their targets. Run with `make bench`.
+
+Builds a dedicated PostgreSQL database (apc_bench) with a realistic volume: 200 users, 50,000
+audit events, 20,000 notifications, then measures (2 cores, 24 GiB machine):
+
+  * GET /api/v1/inbox/ for a user with 2,000 notifications   p95 < 100 ms
+  * GET /audit/ filtered by action prefix                     p95 < 250 ms
+  * GET /audit/export.csv of all 50,000 events                < 10 s, peak Python memory < 64 MiB
+  * record_event() in a transaction                          > 1,000 per second
+
+Prints one line per measurement and exits 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "apc.settings.test"
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/apc_bench")
+os.environ["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/apc_bench"
+
+import django  # noqa: E402
+import psycopg2  # noqa: E402
+from psycopg2 import sql  # noqa: E402
+
+N_USERS, N_EVENTS, N_NOTES, N_MINE = 200, 50_000, 20_000, 2_000
+
+
+def ensure_database() -> None:
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = 'apc_bench'")
+        if not cur.fetchone():
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier("apc_bench")))
+    conn.close()
+
+
+def build_data() -> tuple:
+    from django.contrib.auth.models import Group
+
+    from apc.models import Agency, AuditEvent, Notification, User
+
+    auditor = User.objects.filter(username="bench-auditor").first()
+    if auditor and AuditEvent.objects.count() >= N_EVENTS:
+        return auditor, User.objects.get(username="bench-user-0")
+    agencies = list(Agency.objects.all())
+    users = User.objects.bulk_create(
+        User(username=f"bench-user-{i}", agency=agencies[i % len(agencies)], clearance="S",
+             email=f"u{i}@apc.example")
+        for i in range(N_USERS)
+    )
+    auditor = User.objects.create(username="bench-auditor", agency=agencies[0], clearance="S")
+    auditor.groups.add(Group.objects.get(name="auditor"))
+    actions = ["auth.login", "warning.view", "plan.view", "tier.change", "audit.export"]
+    AuditEvent.objects.bulk_create(
+        (AuditEvent(actor=users[i % N_USERS], actor_username=users[i % N_USERS].username,
+                    actor_agency=users[i % N_USERS].agency, action=actions[i % len(actions)],
+                    object_type="apc.notification", object_id=str(i), summary="bench")
+         for i in range(N_EVENTS)),
+        batch_size=5000,
+    )
+    Notification.objects.bulk_create(
+        (Notification(recipient=users[0] if i < N_MINE else users[i % N_USERS],
+                      subject=f"Notice {i}", body="b", marking="U", email_wanted=False)
+         for i in range(N_NOTES)),
+        batch_size=5000,
+    )
+    return auditor, users[0]
+
+
+def timed_get(client, url: str, n: int) -> list[float]:
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            for _chunk in response.streaming_content:
+                pass
+        assert response.status_code == 200, (url, response.status_code)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
+
+
+def main() -> int:
+    ensure_database()
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import Client
+
+    from apc.core.audit import record_event
+
+    call_command("migrate", verbosity=0)
+    auditor, user = build_data()
+    results = []
+
+    client = Client()
+    client.force_login(user)
+    timed_get(client, "/api/v1/inbox/", 3)
+    inbox = p95(timed_get(client, "/api/v1/inbox/", 40))
+    results.append(("inbox API p95", inbox * 1000, "ms", inbox < 0.100))
+
+    client = Client()
+    client.force_login(auditor)
+    timed_get(client, "/audit/?action=plan", 3)
+    audit = p95(timed_get(client, "/audit/?action=plan", 40))
+    results.append(("audit page (filtered) p95", audit * 1000, "ms", audit < 0.250))
+
+    tracemalloc.start()
+    export = timed_get(client, "/audit/export.csv", 1)[0]
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    results.append(("audit CSV export, 50k rows", export, "s", export < 10))
+    results.append(("audit CSV export peak memory", peak, "MiB", peak < 64))
+
+    n = 2000
+    start = time.perf_counter()
+    with transaction.atomic():
+        for i in range(n):
+            record_event(actor=user, action="bench.write", summary=str(i))
+        transaction.set_rollback(True)
+    rate = n / (time.perf_counter() - start)
+    results.append(("record_event rate", rate, "/s", rate > 1000))
+
+    failed = 0
+    for name, value, unit, ok in results:
+        failed += not ok
+        print(f"{'ok  ' if ok else 'MISS'} {name:34} {value:10.1f} {unit}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite (the README's second command runs this through `make test`):
+# lint, migrations and deploy checks, then pytest against PostgreSQL and Redis on 127.0.0.1,
+# including the embedded-default (SQLite, filesystem broker) paths and the browser tests.
+# Extra arguments go to pytest, e.g. `make test ARGS="-k inbox"`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+bash scripts/services.sh
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test: installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/apc}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/14}"
+
+echo "test: ruff"
+$BIN/ruff check --quiet .
+echo "test: makemigrations --check"
+DJANGO_SETTINGS_MODULE=apc.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null
+echo "test: check --deploy (production settings)"
+env -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE=apc.settings.production \
+  SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+  $BIN/python manage.py check --deploy --fail-level WARNING >/dev/null
+
+echo "test: pytest"
+exec $BIN/python -m pytest -p no:cacheprovider --create-db "$@"

@@ -1,0 +1,68 @@
+"""Factories that build a valid object with no arguments."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group
+
+from apc.core.markings import Marking
+from apc.models import Agency, AuditEvent, Notification, User
+
+TEST_PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    """Agencies are seeded by migration; transactional tests flush them, so get or create."""
+
+    class Meta:
+        model = Agency
+        django_get_or_create = ("code",)
+
+    code = "state"
+    name = "Department of State"
+    short_name = "State"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@apc.example")
+    agency = factory.SubFactory(AgencyFactory)
+    clearance = Marking.S
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        """`UserFactory(role="analyst")` or `role=["member", "red_team"]`."""
+        if not create or not extracted:
+            return
+        names = [extracted] if isinstance(extracted, str) else list(extracted)
+        self.groups.set([Group.objects.get_or_create(name=n)[0] for n in names])
+        self.__dict__.pop("roles", None)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    subject = factory.Sequence(lambda n: f"Notice {n}")
+    body = "Details of the notice."
+    link = "/"
+    marking = Marking.U
+    email_wanted = False
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEvent
+
+    actor = factory.SubFactory(UserFactory)
+    actor_username = factory.LazyAttribute(lambda e: e.actor.username if e.actor else "")
+    actor_agency = factory.LazyAttribute(lambda e: e.actor.agency if e.actor else None)
+    action = "test.event"
