@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -124,23 +125,39 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     ]
     writer = csv.writer(_Echo())
 
+    fields = (
+        "created_at",
+        "actor_username",
+        "actor_agency__short_name",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "changes",
+        "ip",
+        "user_agent",
+        "request_id",
+        "outcome",
+    )
+
     def rows():
         yield writer.writerow(header)
-        for e in qs.iterator(chunk_size=2000):
+        for row in qs.values_list(*fields).iterator(chunk_size=5000):
+            (at, actor, agency, action, otype, oid, summary, changes, ip, ua, rid, outcome) = row
             yield writer.writerow(
                 [
-                    e.created_at.isoformat(),
-                    e.actor_username,
-                    e.actor_agency.short_name if e.actor_agency else "",
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    _csv_safe(e.summary),
-                    _csv_safe(str(e.changes) if e.changes else ""),
-                    e.ip or "",
-                    _csv_safe(e.user_agent),
-                    e.request_id,
-                    e.outcome,
+                    at.isoformat(),
+                    actor,
+                    agency or "",
+                    action,
+                    otype,
+                    oid,
+                    _csv_safe(summary),
+                    _csv_safe(json.dumps(changes, sort_keys=True) if changes else ""),
+                    ip or "",
+                    _csv_safe(ua),
+                    rid,
+                    outcome,
                 ]
             )
 

@@ -53,24 +53,43 @@ def build_data() -> tuple:
         return auditor, User.objects.get(username="bench-user-0")
     agencies = list(Agency.objects.all())
     users = User.objects.bulk_create(
-        User(username=f"bench-user-{i}", agency=agencies[i % len(agencies)], clearance="S",
-             email=f"u{i}@apc.example")
+        User(
+            username=f"bench-user-{i}",
+            agency=agencies[i % len(agencies)],
+            clearance="S",
+            email=f"u{i}@apc.example",
+        )
         for i in range(N_USERS)
     )
     auditor = User.objects.create(username="bench-auditor", agency=agencies[0], clearance="S")
     auditor.groups.add(Group.objects.get(name="auditor"))
     actions = ["auth.login", "warning.view", "plan.view", "tier.change", "audit.export"]
     AuditEvent.objects.bulk_create(
-        (AuditEvent(actor=users[i % N_USERS], actor_username=users[i % N_USERS].username,
-                    actor_agency=users[i % N_USERS].agency, action=actions[i % len(actions)],
-                    object_type="apc.notification", object_id=str(i), summary="bench")
-         for i in range(N_EVENTS)),
+        (
+            AuditEvent(
+                actor=users[i % N_USERS],
+                actor_username=users[i % N_USERS].username,
+                actor_agency=users[i % N_USERS].agency,
+                action=actions[i % len(actions)],
+                object_type="apc.notification",
+                object_id=str(i),
+                summary="bench",
+            )
+            for i in range(N_EVENTS)
+        ),
         batch_size=5000,
     )
     Notification.objects.bulk_create(
-        (Notification(recipient=users[0] if i < N_MINE else users[i % N_USERS],
-                      subject=f"Notice {i}", body="b", marking="U", email_wanted=False)
-         for i in range(N_NOTES)),
+        (
+            Notification(
+                recipient=users[0] if i < N_MINE else users[i % N_USERS],
+                subject=f"Notice {i}",
+                body="b",
+                marking="U",
+                email_wanted=False,
+            )
+            for i in range(N_NOTES)
+        ),
         batch_size=5000,
     )
     return auditor, users[0]

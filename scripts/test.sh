@@ -21,6 +21,7 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/14}"
 
 echo "test: ruff"
 $BIN/ruff check --quiet .
+$BIN/ruff format --check --quiet .
 echo "test: makemigrations --check"
 DJANGO_SETTINGS_MODULE=apc.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null
 echo "test: check --deploy (production settings)"

@@ -99,11 +99,10 @@ def axe_source_path() -> Path:
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    # add_script_tag() injects axe as an inline <script>, which the app's CSP (script-src 'self')
-    # would refuse; the CSP itself is not what these tests check.
+    # The app's Content-Security-Policy stays enforced: axe comes in as an init script (which
+    # CSP does not govern), and any CSP violation on a page fails the test.
     return {
         **browser_context_args,
-        "bypass_csp": True,
         "viewport": {"width": 1280, "height": 800},
         "locale": "en-US",
     }
@@ -147,6 +146,7 @@ class NavigationLedger:
     pending: list[tuple[Page, str]] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
     _watched: set[int] = field(default_factory=set)
 
     def watch(self, page: Page) -> None:
@@ -158,7 +158,12 @@ class NavigationLedger:
             if frame.parent_frame is None and frame.url != "about:blank":
                 self.pending.append((page, frame.url))
 
+        def on_console(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                self.csp_violations.append(f"{page.url}: {message.text}")
+
         page.on("framenavigated", on_navigated)
+        page.on("console", on_console)
 
     def mark_checked(self, page: Page, url: str) -> None:
         """The document of `page` at `url` has just been checked: its navigations are settled;
@@ -182,7 +187,10 @@ def axe_ledger() -> NavigationLedger:
 
 
 @pytest.fixture
-def context(context: BrowserContext, axe_ledger: NavigationLedger) -> BrowserContext:
+def context(
+    context: BrowserContext, axe_ledger: NavigationLedger, axe_source_path: Path
+) -> BrowserContext:
+    context.add_init_script(path=str(axe_source_path))
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
     context.on("page", axe_ledger.watch)  # pages opened later (popups, new_page) too
@@ -201,6 +209,12 @@ def page(
     call = request.node.stash.get(_REPORTS, {}).get("call")
     if call is not None and call.failed:
         return
+    if axe_ledger.csp_violations:
+        pytest.fail(
+            "The page broke its Content-Security-Policy:\n  "
+            + "\n  ".join(axe_ledger.csp_violations),
+            pytrace=False,
+        )
     missed = axe_ledger.problems()
     if missed:
         pytest.fail(
@@ -283,8 +297,7 @@ class App:
         page = self.page
         page.wait_for_load_state("load")
         url = page.url
-        if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.add_script_tag(path=str(self.axe_path))
+        assert page.evaluate("() => typeof window.axe === 'object'"), "axe-core did not load"
         raw = page.evaluate(_AXE_RUN, AXE_TAGS)
         self.ledger.mark_checked(page, url)
         if raw:

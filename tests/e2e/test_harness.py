@@ -41,3 +41,20 @@ def test_a_navigation_outside_the_app_fixture_is_noticed(app, axe_ledger, live_s
     app.check()  # checks the login page; /healthz stays unchecked for good
     assert axe_ledger.problems() == [f"{live_server.url}/healthz"]
     axe_ledger.unchecked.clear()  # or this test would (rightly) fail at teardown
+
+
+def test_the_content_security_policy_is_enforced_and_a_breach_is_noticed(app, axe_ledger, seeded):
+    app.goto("/accounts/login/")
+    ran = app.page.evaluate(
+        """() => {
+          window.__inline_ran = false;
+          const s = document.createElement("script");
+          s.textContent = "window.__inline_ran = true";
+          document.body.append(s);
+          return window.__inline_ran;
+        }"""
+    )
+    assert ran is False  # script-src 'self' refused the inline script
+    app.page.wait_for_timeout(200)
+    assert any("Content Security Policy" in v for v in axe_ledger.csp_violations)
+    axe_ledger.csp_violations.clear()  # or this test would (rightly) fail at teardown
