@@ -61,6 +61,7 @@ COPY --from=assets /src/static/vendor ./static/vendor
 # collectstatic: it is set for this one RUN, never stored in the image's environment.
 RUN DJANGO_SETTINGS_MODULE=apc.settings.production \
     SECRET_KEY=build-only-throwaway-key-for-collectstatic-never-used-at-runtime-0000000000 \
+    DATABASE_URL=postgres://build-only@localhost/none REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
     && mkdir -p var \
     && chown apc:apc var

@@ -7,17 +7,26 @@ changes nothing more.
 """
 
 import os
+import smtplib
 
 from celery import Celery, Task
 from django.db import InterfaceError, OperationalError
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apc.settings.local")
+# A worker or beat started without DJANGO_SETTINGS_MODULE gets production settings, which refuse
+# to start without a real SECRET_KEY; the embedded default sets apc.settings.local explicitly.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apc.settings.production")
 
 
 class APCTask(Task):
     """Default retry policy for every task of the project."""
 
-    autoretry_for = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+    autoretry_for = (
+        OperationalError,
+        InterfaceError,
+        ConnectionError,
+        TimeoutError,
+        smtplib.SMTPException,
+    )
     retry_backoff = True
     retry_backoff_max = 600
     retry_jitter = True

@@ -50,9 +50,11 @@ class User(AbstractUser):
         return frozenset(self.groups.values_list("name", flat=True))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(MarkedModel):
     """One thing someone did or viewed, or tried to and was refused. Append-only: on
-    PostgreSQL and SQLite a trigger rejects UPDATE and DELETE (migration 0002)."""
+    PostgreSQL and SQLite triggers reject UPDATE and DELETE (and TRUNCATE on PostgreSQL).
+    Carries the marking of the record it concerns, so an auditor sees only events within their
+    clearance."""
 
     class Outcome(models.TextChoices):
         ALLOWED = "allowed", "Allowed"

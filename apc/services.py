@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -19,12 +20,13 @@ from django.utils import timezone
 from apc.core import markings
 from apc.core.audit import record_event
 from apc.core.exceptions import Invalid
-from apc.core.permissions import require
+from apc.core.permissions import require, visible
 from apc.core.tasks import enqueue_on_commit
 from apc.models import Notification, User
 
 log = logging.getLogger(__name__)
 
+WITHHELD_SUBJECT = "New notification (details above your clearance)"
 WITHHELD_BODY = (
     "The details of this notification are marked above your clearance and are not shown. "
     "Ask the sender or the directorate if you need them."
@@ -40,8 +42,9 @@ def notify(
 ) -> list[Notification]:
     """Send one in-app notification to each recipient, e-mailed after commit.
 
-    `subject` must be unclassified: it is the only text an e-mail carries (with a link). The body
-    is kept only for recipients cleared for `marking`; others get a notice that it is withheld.
+    `subject` should be unclassified: it is the only text an e-mail carries (with a link). Both
+    subject and body are kept only for recipients cleared for `marking`; others get a notice
+    that the details are withheld, so nothing above a recipient's clearance reaches them.
     """
     if marking not in markings.ORDER:
         raise Invalid(errors={"marking": [f"Unknown marking {marking!r}."]})
@@ -57,7 +60,7 @@ def notify(
         rows.append(
             Notification(
                 recipient=user,
-                subject=subject,
+                subject=subject if cleared else WITHHELD_SUBJECT,
                 body=body if cleared else WITHHELD_BODY,
                 link=link,
                 marking=marking if cleared else markings.Marking.U,
@@ -112,9 +115,17 @@ def notification_mark_read(*, actor: User, notification: Notification) -> Notifi
 
 def notifications_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor read; returns how many."""
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
+    unread = Notification.objects.filter(read_at__isnull=True)
+    return visible(actor, unread, "mark_read").update(read_at=timezone.now())
+
+
+def notification_email_pending_ids(*, older_than: timedelta, limit: int = 500) -> list[int]:
+    """Notifications whose e-mail was never sent (the broker was down when they were made)."""
+    cutoff = timezone.now() - older_than
+    pending = Notification.objects.filter(
+        email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff
     )
+    return list(pending.values_list("pk", flat=True)[:limit])
 
 
 def user_set_active(*, actor: User, user: User, active: bool) -> User:

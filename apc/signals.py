@@ -30,8 +30,10 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = (credentials or {}).get("username", "")
     user = get_user_model().objects.filter(username=username).first() if username else None
+    # The actor is unknown (whoever typed the password); the targeted account is the object.
     record_event(
-        actor=user,
+        actor=None,
+        obj=user,
         action="auth.login_failed",
         outcome="denied",
         request=request,

@@ -3,10 +3,8 @@
 from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
 
 from apc import services
-from apc.models import Notification
 
 
 @shared_task
@@ -18,12 +16,7 @@ def notification_email_send(notification_ids: list[int]) -> int:
 @shared_task
 def notification_email_sweep() -> int:
     """Send the e-mails whose publication was lost (broker down at commit time)."""
-    cutoff = timezone.now() - timedelta(minutes=2)
-    ids = list(
-        Notification.objects.filter(
-            email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:500]
-    )
+    ids = services.notification_email_pending_ids(older_than=timedelta(minutes=2))
     return sum(services.notification_email_send(notification_id=pk) for pk in ids)
 
 

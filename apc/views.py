@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -180,7 +181,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        state["database"] = {"ok": True, "vendor": connection.vendor}
+        state["database"] = {"ok": True}
     except Exception as exc:  # noqa: BLE001 - any failure means "not ok"
         state["database"] = {"ok": False, "error": type(exc).__name__}
     state["broker"] = _broker_state()
@@ -193,6 +194,10 @@ def _broker_state() -> dict[str, Any]:
     from apc.celery import app
 
     transport = app.conf.broker_url.split("://", 1)[0]
+    if transport == "filesystem":  # no server: the broker is the queue folder
+        folder = (app.conf.broker_transport_options or {}).get("data_folder_in", "")
+        ok = bool(folder) and os.access(folder, os.W_OK)
+        return {"ok": ok, "transport": transport, **({} if ok else {"error": "QueueNotWritable"})}
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=1)

@@ -26,6 +26,7 @@ echo "test: makemigrations --check"
 DJANGO_SETTINGS_MODULE=apc.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null
 echo "test: check --deploy (production settings)"
 env -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE=apc.settings.production \
+  DATABASE_URL="$DATABASE_URL" REDIS_URL="$REDIS_URL" \
   SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
   $BIN/python manage.py check --deploy --fail-level WARNING >/dev/null
 

@@ -34,6 +34,21 @@ def _clean_test_broker():
     client.flushdb()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The audit table refuses TRUNCATE unless the database allows it; the test database must,
+    because transactional tests are emptied with TRUNCATE."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE {name} SET apc.allow_audit_truncate = 'on'")
+                cursor.execute("SET apc.allow_audit_truncate = 'on'")
+    yield
+
+
 @pytest.fixture
 def make_user(db):
     def make(role=None, **kwargs):

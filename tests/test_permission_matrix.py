@@ -113,8 +113,9 @@ def _walk(resolver: URLResolver, namespace: str = "") -> set[str]:
         if isinstance(entry, URLResolver):
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             names |= _walk(entry, ns)
-        elif isinstance(entry, URLPattern) and entry.name:
-            names.add(f"{namespace}{entry.name}")
+        elif isinstance(entry, URLPattern):
+            # an unnamed route cannot be listed in the matrix, so it fails the walk
+            names.add(f"{namespace}{entry.name or f'<unnamed {entry.pattern}>'}")
     return names
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.http import HttpRequest
 
+from apc.core import markings
 from apc.core.context import RequestContext, current
 
 if TYPE_CHECKING:
@@ -44,11 +45,15 @@ def record_event(
     outcome: str = "allowed",
     request: HttpRequest | None = None,
     summary: str = "",
+    marking: str | None = None,
 ) -> AuditEvent:
-    """Write one audit event in the current transaction (rolled back with the change)."""
+    """Write one audit event in the current transaction (rolled back with the change). The event
+    is marked like the record it concerns (or higher, with `marking`), since its summary and
+    changes may carry that record's content."""
     from apc.models import AuditEvent
 
     ctx = _request_context(request)
+    levels = [m for m in (getattr(obj, "marking", None), marking) if m]
     object_type, object_id = _object_ref(obj)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
@@ -64,6 +69,7 @@ def record_event(
         user_agent=ctx.user_agent[:300],
         request_id=ctx.request_id[:64],
         outcome=outcome,
+        marking=markings.highest(levels),
     )
 
 

@@ -42,11 +42,26 @@ CREATE TRIGGER apc_auditevent_no_update BEFORE UPDATE ON apc_auditevent
     FOR EACH ROW EXECUTE FUNCTION apc_auditevent_append_only();
 CREATE TRIGGER apc_auditevent_no_delete BEFORE DELETE ON apc_auditevent
     FOR EACH ROW EXECUTE FUNCTION apc_auditevent_append_only();
+-- TRUNCATE bypasses row triggers. Only a test database, where the test runner must empty
+-- tables between tests, sets apc.allow_audit_truncate (tests/conftest.py).
+CREATE OR REPLACE FUNCTION apc_auditevent_no_truncate() RETURNS trigger AS $$
+BEGIN
+    IF current_setting('apc.allow_audit_truncate', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'apc_auditevent is append-only: TRUNCATE refused'
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER apc_auditevent_no_truncate BEFORE TRUNCATE ON apc_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION apc_auditevent_no_truncate();
 """
 PG_REVERSE = """
 DROP TRIGGER IF EXISTS apc_auditevent_no_update ON apc_auditevent;
 DROP TRIGGER IF EXISTS apc_auditevent_no_delete ON apc_auditevent;
+DROP TRIGGER IF EXISTS apc_auditevent_no_truncate ON apc_auditevent;
 DROP FUNCTION IF EXISTS apc_auditevent_append_only();
+DROP FUNCTION IF EXISTS apc_auditevent_no_truncate();
 """
 SQLITE_FORWARD = [
     """CREATE TRIGGER IF NOT EXISTS apc_auditevent_no_update BEFORE UPDATE ON apc_auditevent

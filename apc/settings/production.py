@@ -13,6 +13,12 @@ if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insec
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+# Production never falls back to the embedded default: a SQLite file, a per-process cache (which
+# would let one gunicorn worker serve a session another has ended) and a filesystem broker.
+for _name in ("DATABASE_URL", "REDIS_URL"):
+    if not env(_name, default=""):
+        raise ImproperlyConfigured(f"{_name} must be set in the environment for production.")
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)

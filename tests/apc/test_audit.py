@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apc.core import roles
 from apc.core.audit import diff, record_event, snapshot
+from apc.core.markings import Marking
 from apc.models import AuditEvent
 from tests.factories import AuditEventFactory, NotificationFactory, UserFactory
 
@@ -62,12 +63,40 @@ def test_database_refuses_update_and_delete(statement):
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
 
 
+def test_database_refuses_truncate_outside_a_test_database():
+    AuditEventFactory()
+    with (
+        pytest.raises(DatabaseError, match="TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # flush the FK checks of the insert
+        cur.execute("SET LOCAL apc.allow_audit_truncate = 'off'")
+        cur.execute("TRUNCATE apc_auditevent CASCADE")
+    assert AuditEvent.objects.exists()
+
+
 def test_orm_update_and_delete_are_refused_too():
     event = AuditEventFactory()
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(action="x")
     with pytest.raises(DatabaseError), transaction.atomic():
         event.delete()
+
+
+def test_an_event_is_marked_like_its_record_and_auditors_see_within_clearance(client):
+    secret = NotificationFactory(marking=Marking.S)
+    event = record_event(actor=UserFactory(), action="notification.view", obj=secret)
+    assert event.marking == Marking.S
+    plain = record_event(actor=UserFactory(), action="auth.login")
+    assert plain.marking == Marking.U
+    assert record_event(actor=None, action="x", marking=Marking.C).marking == Marking.C
+    client.force_login(UserFactory(role=roles.AUDITOR, clearance=Marking.CUI))
+    page = client.get(reverse("audit-list"))
+    shown = {e.pk for e in page.context["events"]}
+    assert plain.pk in shown and event.pk not in shown
+    rows = b"".join(client.get(reverse("audit-export")).streaming_content).decode()
+    assert "notification.view" not in rows
 
 
 def test_snapshot_and_diff_report_only_changed_fields():
@@ -91,8 +120,30 @@ def test_denied_access_to_an_existing_object_is_recorded(client):
     assert response["X-Request-ID"] == event.request_id
 
 
-def test_denied_record_survives_the_rolled_back_service_transaction(client):
-    """A refusal inside a service's transaction is audited after the rollback (API path)."""
+def test_denied_record_survives_the_rolled_back_service_transaction():
+    """A service that has written and then meets a refusal rolls back; the boundary (middleware or
+    API handler) records the refusal afterwards, so the record of it is kept."""
+    from apc.core.audit import record_denied
+    from apc.core.exceptions import NotPermitted
+    from apc.models import Notification
+
+    intruder = UserFactory()
+    target = NotificationFactory()
+    try:
+        with transaction.atomic():
+            NotificationFactory(recipient=intruder, subject="half-done write")
+            record_event(actor=intruder, action="notification.create")
+            raise NotPermitted(action="mark_read", obj=target, actor=intruder, hidden=True)
+    except NotPermitted as exc:
+        record_denied(request=None, exc=exc)
+    assert not Notification.objects.filter(subject="half-done write").exists()
+    assert not AuditEvent.objects.filter(action="notification.create").exists()
+    denied = AuditEvent.objects.get(outcome="denied", actor=intruder)
+    assert (denied.action, denied.object_id) == ("mark_read", str(target.pk))
+
+
+def test_api_refusal_is_recorded_and_changes_nothing(client):
+    """The API path: someone else's notification answers 404 and the attempt is audited."""
     n = NotificationFactory()
     intruder = UserFactory()
     client.force_login(intruder)

@@ -5,10 +5,12 @@ server, with a real worker); production refuses to start without a secret and pa
 import json
 import secrets
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
-from tests.processes import celery_worker, clean_env, manage, wait_for
+from tests.processes import ROOT, celery_worker, clean_env, manage, wait_for
 
 PRINT_SETTINGS = (
     "import json; from django.conf import settings as s; from apc.celery import app; "
@@ -34,7 +36,7 @@ def test_embedded_default_needs_no_environment():
 def test_embedded_default_migrates_seeds_and_a_real_worker_sends_mail(tmp_path):
     """The SQLite + filesystem-broker path end to end: migrate, seed_demo (which notifies every
     demo user after commit), and a worker with no server behind it delivers the e-mails."""
-    env = clean_env(APC_VAR_DIR=str(tmp_path))
+    env = clean_env(APC_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="apc.settings.local")
     migrated = manage("migrate", "--noinput", env=env, timeout=300)
     assert migrated.returncode == 0, migrated.stderr
     with celery_worker(env, tmp_path / "worker.log", beat=True):
@@ -74,6 +76,45 @@ def test_seed_demo_is_idempotent_and_refuses_in_production(tmp_path):
     assert refused.returncode != 0 and "DEBUG" in refused.stderr
 
 
+@pytest.mark.parametrize("module", ["apc.wsgi", "apc.celery"])
+def test_servers_default_to_production_settings_not_the_embedded_default(module):
+    """gunicorn (apc.wsgi) and celery (apc.celery) started with nothing set must not come up
+    with DEBUG and a published key: they get production settings, which refuse."""
+    code = f"import {module}; from django.conf import settings; settings.DEBUG"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+PROD_SERVICES = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/apc",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def prod_env(**extra):
+    return clean_env(
+        DJANGO_SETTINGS_MODULE="apc.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        **{**PROD_SERVICES, **extra},
+    )
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_the_embedded_fallbacks(missing):
+    env = prod_env()
+    del env[missing]
+    result = manage("check", env=env)
+    assert result.returncode != 0 and f"{missing} must be set" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret():
     result = manage("check", env=clean_env(DJANGO_SETTINGS_MODULE="apc.settings.production"))
     assert result.returncode != 0
@@ -85,17 +126,12 @@ def test_production_refuses_to_start_without_a_secret():
 
 
 def test_production_passes_check_deploy():
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="apc.settings.production", SECRET_KEY=secrets.token_urlsafe(64)
-    )
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=prod_env())
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_security_settings():
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="apc.settings.production", SECRET_KEY=secrets.token_urlsafe(64)
-    )
+    env = prod_env()
     code = (
         "import json; from django.conf import settings as s; print(json.dumps({"
         "'hsts': s.SECURE_HSTS_SECONDS, 'ssl': s.SECURE_SSL_REDIRECT, "
