@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import models
+from guardian.models import GroupObjectPermission, UserObjectPermission
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -191,3 +193,35 @@ admin.site.unregister(TokenProxy)
 @admin.register(TokenProxy)
 class TokenAdmin(AuditedAdmin, DrfTokenAdmin):
     """API tokens of service accounts: creation and revocation are audited (never the key)."""
+
+
+@admin.register(UserObjectPermission)
+class UserObjectPermissionAdmin(AuditedAdmin):
+    """Object grants to users (django-guardian): who may see or do what to one record."""
+
+    list_display = ["user", "permission", "content_object"]
+    list_select_related = ["user", "permission", "content_type"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(GroupObjectPermission)
+class GroupObjectPermissionAdmin(AuditedAdmin):
+    """Object grants to groups (drafting teams and the like)."""
+
+    list_display = ["group", "permission", "content_object"]
+    list_select_related = ["group", "permission", "content_type"]
+
+
+@admin.register(Permission)
+class PermissionAdmin(ReadOnlyAdmin):
+    list_display = ["name", "codename", "content_type"]
+    list_select_related = ["content_type"]
+    search_fields = ["codename", "name"]
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(ReadOnlyAdmin):
+    """Django's own record of admin changes (the audit trail is the authoritative one)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
+    list_select_related = ["user", "content_type"]

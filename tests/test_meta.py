@@ -23,6 +23,27 @@ def test_every_model_has_an_admin_entry_and_str(model):
     )
 
 
+# Plumbing with nothing for an administrator to see or change.
+NOT_IN_ADMIN = {
+    "contenttypes.ContentType",
+    "sessions.Session",
+    "authtoken.Token",  # registered through its TokenProxy
+    "axes.AccessAttemptExpiration",
+    "django_celery_beat.PeriodicTasks",
+}
+
+
+def test_every_installed_model_is_in_the_admin_or_listed_as_plumbing():
+    missing = sorted(
+        m._meta.label
+        for m in apps.get_models()
+        if m not in admin.site._registry
+        and m._meta.label not in NOT_IN_ADMIN
+        and m._meta.app_label != "policyapp"  # test-only app
+    )
+    assert not missing, f"models missing from the admin: {missing}"
+
+
 @pytest.mark.django_db
 def test_migrations_are_complete():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -87,3 +87,13 @@ def test_audit_events_cannot_be_changed_or_deleted_in_the_admin(admin_client):
     )
     event.refresh_from_db()
     assert event.action == "x"
+
+
+def test_every_admin_page_opens(admin_client):
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert admin_client.get(url).status_code == 200, url
+        add = admin_client.get(url + "add/").status_code
+        assert add in (200, 403), url + "add/"
