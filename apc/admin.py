@@ -75,16 +75,9 @@ class AuditedAdmin(admin.ModelAdmin):
             )
 
     def delete_model(self, request, obj) -> None:
-        record_event(
-            actor=request.user,
-            action="admin.delete",
-            obj=obj,
-            request=request,
-            summary=str(obj)[:300],
-        )
-        super().delete_model(request, obj)
+        self.delete_queryset(request, [obj], single=obj)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request, queryset, single=None) -> None:
         for obj in queryset:
             record_event(
                 actor=request.user,
@@ -93,7 +86,10 @@ class AuditedAdmin(admin.ModelAdmin):
                 request=request,
                 summary=str(obj)[:300],
             )
-        super().delete_queryset(request, queryset)
+        if single is not None:
+            super().delete_model(request, single)
+        else:
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Agency)

@@ -86,6 +86,24 @@ class AuditListView(PolicyListView):
     context_object_name = "events"
 
 
+# (CSV header, AuditEvent field) in export order.
+EXPORT_COLUMNS = [
+    ("time_utc", "created_at"),
+    ("actor", "actor_username"),
+    ("agency", "actor_agency__short_name"),
+    ("action", "action"),
+    ("object_type", "object_type"),
+    ("object_id", "object_id"),
+    ("summary", "summary"),
+    ("changes", "changes"),
+    ("ip", "ip"),
+    ("user_agent", "user_agent"),
+    ("request_id", "request_id"),
+    ("outcome", "outcome"),
+    ("marking", "marking"),
+]
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -110,41 +128,28 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         summary=f"filters: {request.GET.urlencode()}"[:300],
         request=request,
     )
-    header = [
-        "time_utc",
-        "actor",
-        "agency",
-        "action",
-        "object_type",
-        "object_id",
-        "summary",
-        "changes",
-        "ip",
-        "user_agent",
-        "request_id",
-        "outcome",
-    ]
     writer = csv.writer(_Echo())
-
-    fields = (
-        "created_at",
-        "actor_username",
-        "actor_agency__short_name",
-        "action",
-        "object_type",
-        "object_id",
-        "summary",
-        "changes",
-        "ip",
-        "user_agent",
-        "request_id",
-        "outcome",
-    )
+    header = [name for name, _ in EXPORT_COLUMNS]
+    fields = [field for _, field in EXPORT_COLUMNS]
 
     def rows():
         yield writer.writerow(header)
         for row in qs.values_list(*fields).iterator(chunk_size=5000):
-            (at, actor, agency, action, otype, oid, summary, changes, ip, ua, rid, outcome) = row
+            (
+                at,
+                actor,
+                agency,
+                action,
+                otype,
+                oid,
+                summary,
+                changes,
+                ip,
+                ua,
+                rid,
+                outcome,
+                mark,
+            ) = row
             yield writer.writerow(
                 [
                     at.isoformat(),
@@ -159,6 +164,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     _csv_safe(ua),
                     rid,
                     outcome,
+                    mark,
                 ]
             )
 
