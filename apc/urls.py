@@ -24,6 +24,7 @@ urlpatterns = [
     path("inbox/<int:pk>/open/", views.notification_open, name="inbox-open"),
     path("audit/", views.AuditListView.as_view(), name="audit-list"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
+    path("watchlist/", include("watchlist.urls")),
     path("api/v1/", include("apc.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -66,3 +66,55 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     actor_username = factory.LazyAttribute(lambda e: e.actor.username if e.actor else "")
     actor_agency = factory.LazyAttribute(lambda e: e.actor.agency if e.actor else None)
     action = "test.event"
+
+
+# --- watchlist ------------------------------------------------------------------------------
+
+
+def country(iso3: str = "SDN"):
+    """A country from the reference data (loaded by migration; reloaded after a flush)."""
+    from watchlist.models import Country
+
+    ensure_countries()
+    return Country.objects.get(iso3=iso3)
+
+
+def ensure_countries() -> None:
+    """Transactional tests flush the tables the migrations filled: put the countries back."""
+    from watchlist.models import Country
+    from watchlist.reference import country_rows
+
+    if not Country.objects.exists():
+        Country.objects.bulk_create(Country(**row) for row in country_rows())
+
+
+def ensure_reference_data() -> None:
+    """Agencies, roles and countries, as the migrations create them."""
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    importlib.import_module("apc.migrations.0002_seed_and_append_only").seed(global_apps, None)
+    ensure_countries()
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "watchlist.Indicator"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    description = "What to look for."
+    category = "political"
+
+
+class RiskVintageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "watchlist.RiskVintage"
+
+    source = "Early Warning Project"
+    vintage = factory.Sequence(lambda n: __import__("datetime").date(2020 + n % 6, 1 + n % 12, 1))
+    forecast_window = "2026-2027"
+    risk_column = "risk_1or2.from2025"
+    rank_column = "risk_rank.from2025"
+    imported_by = factory.SubFactory(UserFactory, role="directorate")

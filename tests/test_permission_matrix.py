@@ -6,6 +6,11 @@ anonymous users are sent to sign in (HTML) or refused (API)."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -27,8 +32,13 @@ def each(status: int, anon: int = 302, **overrides: int) -> dict[str, int]:
 ONLY_AUDITOR = each(403, **{roles.AUDITOR: 200})
 API_ANON = 403  # session auth sends no WWW-Authenticate challenge, so DRF answers 403
 
-# (url name, target, method) -> expectations; target picks the object in the URL:
-#   None: no argument; "own": the caller's notification; "other": someone else's.
+# (url name, target, method) -> expectations; target names a builder in TARGETS that returns
+# the URL arguments for the calling user (None: no argument). Each app adds its rows in
+# tests/<app>/matrix*.py (MATRIX, TARGETS, REFUSED_METHODS), merged below.
+TARGETS: dict[str, Callable[[Any], list]] = {
+    "own": lambda user: [NotificationFactory(recipient=user or UserFactory()).pk],
+    "other": lambda user: [NotificationFactory().pk],
+}
 MATRIX: dict[tuple[str, str | None, str], dict[str, int]] = {
     ("home", None, "GET"): each(200),
     ("healthz", None, "GET"): each(200, anon=200),
@@ -59,6 +69,12 @@ REFUSED_METHODS: dict[str, tuple[str, ...]] = {
     "audit-export": ("POST",),
 }
 
+for _path in sorted(Path(__file__).parent.glob("*/matrix*.py")):
+    _module = importlib.import_module(f"tests.{_path.parent.name}.{_path.stem}")
+    MATRIX.update(_module.MATRIX)
+    TARGETS.update(_module.TARGETS)
+    REFUSED_METHODS.update(getattr(_module, "REFUSED_METHODS", {}))
+
 CASES = [
     pytest.param(
         name, target, method, role, status, id=f"{method} {name}[{target or '-'}] as {role}"
@@ -72,11 +88,7 @@ CASES = [
 @pytest.mark.parametrize(("name", "target", "method", "role", "status"), CASES)
 def test_matrix(client, name, target, method, role, status):
     user = None if role == ANON else UserFactory(role=role)
-    args = []
-    if target == "own":
-        args = [NotificationFactory(recipient=user or UserFactory()).pk]
-    elif target == "other":
-        args = [NotificationFactory().pk]
+    args = TARGETS[target](user) if target else []
     if user:
         client.force_login(user)
     response = getattr(client, method.lower())(reverse(name, args=args))
@@ -86,9 +98,10 @@ def test_matrix(client, name, target, method, role, status):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "methods"), REFUSED_METHODS.items())
 def test_refused_methods(client, name, methods):
-    user = UserFactory(role=roles.AUDITOR)
+    user = UserFactory(role=roles.CO_CHAIR)
     client.force_login(user)
-    args = [NotificationFactory(recipient=user).pk] if "detail" in name or "open" in name else []
+    target = next((t for (n, t, _) in MATRIX if n == name and t not in (None, "other")), None)
+    args = TARGETS[target](user) if target else []
     for method in methods:
         response = getattr(client, method.lower())(reverse(name, args=args))
         assert response.status_code == 405, (method, name)

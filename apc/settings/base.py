@@ -275,3 +275,12 @@ LOGGING = {
 # --- Product settings -----------------------------------------------------------------------
 # Page size of HTML lists.
 APC_PAGE_SIZE = env.int("APC_PAGE_SIZE", default=25)
+
+# --- Watchlist ------------------------------------------------------------------------------
+# Until APC meetings exist, a country's next review is this many days after its last review
+# (the APC meets "every other month": seeds/000, "Crisis Response Structure and Process").
+WATCHLIST_REVIEW_CADENCE_DAYS = env.int("WATCHLIST_REVIEW_CADENCE_DAYS", default=61)
+# Days the Intelligence Community has to answer a request for heightened surveillance.
+WATCHLIST_SURVEILLANCE_DUE_DAYS = env.int("WATCHLIST_SURVEILLANCE_DUE_DAYS", default=14)
+# A country this high in the latest risk vintage that is not listed is flagged for the agenda.
+WATCHLIST_FLAG_TOP_N = env.int("WATCHLIST_FLAG_TOP_N", default=30)

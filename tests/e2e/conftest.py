@@ -22,7 +22,6 @@ accounts (apc/demo.py) with `seed_demo`.
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -336,11 +335,11 @@ def app(page: Page, live_server: Any, axe_ledger: NavigationLedger, axe_source_p
 
 @pytest.fixture
 def seeded(transactional_db: None) -> None:
-    """The agencies and roles migration 0002 seeds (the transactional flush removed them)."""
-    migration = importlib.import_module("apc.migrations.0002_seed_and_append_only")
-    from django.apps import apps
+    """The agencies, roles and countries the migrations load (the transactional flush removed
+    them)."""
+    from tests.factories import ensure_reference_data
 
-    migration.seed(apps, None)
+    ensure_reference_data()
 
 
 @pytest.fixture

@@ -1,0 +1,60 @@
+"""Admin of the watchlist. Tiers change only through tier_change (the pages and the API), so
+the admin shows them read-only; history, scores and requests are read-only records."""
+
+from django.contrib import admin
+
+from apc.admin import AuditedAdmin, ReadOnlyAdmin
+from watchlist.models import (
+    Country,
+    Indicator,
+    MonitoredIndicator,
+    Observation,
+    PlanTask,
+    RiskScore,
+    RiskVintage,
+    SurveillanceRequest,
+    TierChange,
+    TierProposal,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(AuditedAdmin):
+    list_display = ["iso3", "name", "region", "tier", "instability_watchlist", "priority", "owner"]
+    list_filter = ["tier", "instability_watchlist", "continent", "region"]
+    search_fields = ["iso3", "name", "official_name"]
+    list_select_related = ["owner"]
+    readonly_fields = ["iso3", "tier", "tier_since", "previous_tier", "priority", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # countries come from the reference data (load_countries)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    list_display = ["name", "category", "active"]
+    list_filter = ["category", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(MonitoredIndicator)
+class MonitoredIndicatorAdmin(AuditedAdmin):
+    list_display = ["country", "indicator", "since", "active"]
+    list_select_related = ["country", "indicator"]
+
+
+for model, columns in [
+    (TierChange, ["created_at", "country", "from_tier", "to_tier", "decided_by"]),
+    (TierProposal, ["created_at", "country", "to_tier", "status", "proposed_by"]),
+    (PlanTask, ["created_at", "country", "kind", "status", "assigned_agency"]),
+    (SurveillanceRequest, ["created_at", "country", "status", "due", "addressed_to"]),
+    (RiskVintage, ["vintage", "source", "imported_at", "imported_by"]),
+    (RiskScore, ["vintage", "country", "value", "rank"]),
+    (Observation, ["observed_on", "monitored", "level", "marking"]),
+]:
+    admin.site.register(
+        model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": columns})
+    )

@@ -1,0 +1,95 @@
+"""Access policy of the watchlist (see apc/core/permissions.py).
+
+Everyone who works on the APC's business reads the watchlist; api_client accounts of other
+agencies read it over REST; auditors read only the audit trail. Co-chairs decide tiers
+(DESIGN.md "Users"); the directorate proposes them, keeps the country files, imports risk
+scores and keeps the indicator catalogue; analysts record observations.
+"""
+
+from django.db.models import Q
+
+from apc.core import roles
+from apc.core.permissions import Policy, register, register_action
+from watchlist.models import (
+    Country,
+    Indicator,
+    MonitoredIndicator,
+    Observation,
+    PlanTask,
+    RiskScore,
+    RiskVintage,
+    SurveillanceRequest,
+    TierChange,
+    TierProposal,
+)
+
+READERS = frozenset(
+    {
+        roles.CO_CHAIR,
+        roles.MEMBER,
+        roles.DIRECTORATE,
+        roles.ANALYST,
+        roles.RED_TEAM,
+        roles.DEPUTIES,
+        roles.PRINCIPALS,
+        roles.API_CLIENT,
+    }
+)
+STAFF_READERS = READERS - {roles.API_CLIENT}
+CHAIRS = frozenset({roles.CO_CHAIR})
+DIRECTORATE = frozenset({roles.DIRECTORATE})
+FILE_KEEPERS = frozenset({roles.CO_CHAIR, roles.DIRECTORATE})
+
+register(
+    Country,
+    Policy(
+        roles={
+            "view": READERS,
+            "change_tier": CHAIRS,
+            "propose_tier": DIRECTORATE,
+            "update_profile": FILE_KEEPERS,
+            "review": FILE_KEEPERS,
+            "monitor_indicator": FILE_KEEPERS,
+            "record_observation": frozenset({roles.DIRECTORATE, roles.ANALYST}),
+        }
+    ),
+)
+register(TierChange, Policy(roles={"view": READERS}))
+register(
+    TierProposal,
+    Policy(
+        roles={"view": FILE_KEEPERS, "accept": CHAIRS, "reject": CHAIRS},
+        owner="proposed_by",
+        owner_actions=frozenset({"view", "withdraw"}),
+    ),
+)
+register(
+    PlanTask, Policy(roles={"view": frozenset({roles.CO_CHAIR, roles.MEMBER, roles.DIRECTORATE})})
+)
+register(RiskVintage, Policy(roles={"view": READERS}))
+register(RiskScore, Policy(roles={"view": READERS}))
+register(Indicator, Policy(roles={"view": STAFF_READERS, "change": DIRECTORATE}))
+register(MonitoredIndicator, Policy(roles={"view": STAFF_READERS}))
+register(Observation, Policy(roles={"view": STAFF_READERS}))
+
+
+def _ic_staff(user, action):
+    """Staff of the agency a surveillance request is addressed to may follow and update it."""
+    staff = roles.MEMBER in user.roles or roles.ANALYST in user.roles
+    if staff and action in {"view", "update_status"}:
+        return Q(addressed_to_id=user.agency_id)
+    return None
+
+
+register(
+    SurveillanceRequest,
+    Policy(
+        roles={"view": FILE_KEEPERS, "update_status": DIRECTORATE},
+        scope=_ic_staff,
+    ),
+)
+
+register_action("watchlist.import_scores", [roles.DIRECTORATE])
+register_action("watchlist.manage_indicators", [roles.DIRECTORATE])
+register_action("watchlist.view", READERS)
+register_action("watchlist.export", STAFF_READERS | {roles.API_CLIENT})

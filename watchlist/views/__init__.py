@@ -1,0 +1,1 @@
+"""HTML views of the watchlist, one module per area (each with its own urlpatterns)."""
