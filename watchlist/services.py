@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from apc.core import markings, roles
 from apc.core.audit import record_event
-from apc.core.exceptions import Conflict, Invalid
+from apc.core.exceptions import Conflict, Invalid, full_clean
 from apc.core.permissions import require
 from apc.models import Agency, User
 from apc.services import notify
@@ -83,12 +83,16 @@ def tier_change(
     actor: User,
     meeting: Any = None,
     source: Model | None = None,
+    effective: date | None = None,
 ) -> TierChange | None:
     """Change a country's tier (co-chairs only) and open its consequences in the same transaction.
-    Idempotent: asking for the tier the country already has changes nothing and returns None."""
+    Idempotent: asking for the tier the country already has changes nothing and returns None.
+    `effective` (default today, never in the future) records a decision taken earlier."""
     require(actor, "change_tier", country)
     to_tier = _clean_tier(to_tier)
     rationale = _clean_rationale(rationale)
+    if effective is not None and effective > timezone.localdate():
+        raise Invalid(errors={"effective": ["A tier change cannot take effect in the future."]})
     with transaction.atomic(durable=True):
         return _apply_tier_change(
             country=country,
@@ -97,16 +101,17 @@ def tier_change(
             actor=actor,
             meeting=meeting,
             source=source,
+            effective=effective,
         )
 
 
 def _apply_tier_change(
-    *, country, to_tier, rationale, actor, meeting=None, source=None, proposal=None
+    *, country, to_tier, rationale, actor, meeting=None, source=None, proposal=None, effective=None
 ) -> TierChange | None:
     locked = Country.objects.select_for_update().get(pk=country.pk)
     if locked.tier == to_tier:
         return None
-    today = timezone.localdate()
+    today = effective or timezone.localdate()
     change = TierChange(
         country=locked,
         from_tier=locked.tier,
@@ -119,7 +124,7 @@ def _apply_tier_change(
         proposal=proposal,
         source_ref=_source_ref(source),
     )
-    change.full_clean()
+    full_clean(change)
     change.save()
     before = {"tier": locked.tier, "priority": locked.priority}
     locked.previous_tier, locked.tier, locked.tier_since = locked.tier, to_tier, today
@@ -324,7 +329,7 @@ def country_update_profile(*, country: Country, actor: User, **fields: Any) -> C
             setattr(locked, key, value)
         locked.priority = locked.compute_priority()
         locked.updated_at = timezone.now()
-        locked.full_clean(exclude=["owner", "tier", "previous_tier"])
+        full_clean(locked, exclude=["owner", "tier", "previous_tier"])
         locked.save(update_fields=[*fields, "priority", "updated_at"])
         after = {k: getattr(locked, k if k != "owner" else "owner_id") for k in fields}
         record_event(
@@ -364,7 +369,7 @@ def indicator_save(*, actor: User, indicator: Indicator | None = None, **fields:
         before = {k: getattr(obj, k) for k in fields} if indicator else {}
         for key, value in fields.items():
             setattr(obj, key, value)
-        obj.full_clean()
+        full_clean(obj)
         obj.save()
         record_event(
             actor=actor,
@@ -425,7 +430,7 @@ def observation_record(
             marking=marking,
             recorded_by=actor,
         )
-        obs.full_clean()
+        full_clean(obs)
         obs.save()
         record_event(
             actor=actor,

@@ -53,7 +53,8 @@ def record_event(
     from apc.models import AuditEvent
 
     ctx = _request_context(request)
-    levels = [m for m in (getattr(obj, "marking", None), marking) if m]
+    own = obj.marking if isinstance(obj, markings.MarkedModel) else None
+    levels = [m for m in (own, marking) if m]
     object_type, object_id = _object_ref(obj)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(

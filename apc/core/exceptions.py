@@ -117,3 +117,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif response is not None and isinstance(response.data, dict):
         response.data.setdefault("errors", {})
     return response
+
+
+def full_clean(obj: Any, **kwargs: Any) -> None:
+    """`obj.full_clean()` that raises Invalid (400, field errors) instead of Django's
+    ValidationError, for services."""
+    try:
+        obj.full_clean(**kwargs)
+    except DjangoValidationError as exc:
+        raise Invalid(errors=errors_from_validation(exc)) from None

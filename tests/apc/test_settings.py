@@ -68,10 +68,16 @@ def test_seed_demo_is_idempotent_and_refuses_in_production(tmp_path):
     assert manage("seed_demo", env=env).returncode == 0
     with sqlite3.connect(tmp_path / "apc.sqlite3") as conn:
         users = conn.execute("SELECT count(*) FROM apc_user").fetchone()[0]
-        welcome = conn.execute("SELECT count(*) FROM apc_notification").fetchone()[0]
+        welcome = conn.execute(
+            "SELECT count(*) FROM apc_notification WHERE subject LIKE 'Welcome to the APC%'"
+        ).fetchone()[0]
+        changes = conn.execute("SELECT count(*) FROM watchlist_tierchange").fetchone()[0]
     from apc.demo import DEMO_USERS
 
     assert users == len(DEMO_USERS) and welcome == len(DEMO_USERS)
+    from watchlist.demo import HISTORY
+
+    assert changes == sum(len(steps) for _, steps, *_ in HISTORY)  # seeded once, not twice
     refused = manage("seed_demo", env={**env, "DEBUG": "false"})
     assert refused.returncode != 0 and "DEBUG" in refused.stderr
 

@@ -1,5 +1,8 @@
 """Create (or refresh) the demo accounts; idempotent; refuses unless DEBUG is on."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -54,6 +57,14 @@ class Command(BaseCommand):
                     "you will arrive here; e-mail only tells you that something is waiting.",
                     link="/",
                 )
+        # Each app that has demo content provides <app>/demo.py with seed(stdout).
+        for config in apps.get_app_configs():
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            if hasattr(module, "seed"):
+                module.seed(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts ready ({len(DEMO_USERS)}; {len(created_users)} new). "
