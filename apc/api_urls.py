@@ -5,15 +5,24 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from apc.api import InboxViewSet, MeView
+from watchlist.api import WatchlistViewSet
 
 app_name = "api"
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("inbox", InboxViewSet, basename="inbox")
+router.register("watchlist", WatchlistViewSet, basename="watchlist")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The CSV export of the (filtered) watchlist; the same as /api/v1/watchlist/?format=csv.
+    path(
+        "watchlist.csv",
+        WatchlistViewSet.as_view({"get": "list"}),
+        {"format": "csv"},
+        name="watchlist-csv",
+    ),
     *router.urls,
 ]

@@ -168,3 +168,66 @@ def end_sessions_of(user: User) -> int:
     for key in doomed:
         SessionStore(session_key=key).delete()
     return len(doomed)
+
+
+def api_client_create(*, name: str, agency_code: str, clearance: str) -> tuple[User, str]:
+    """Create an `api_client` service account (no usable password: it signs in with its token
+    only) and its token; returns the account and the token key. Run by an administrator."""
+    from django.contrib.auth.models import Group
+    from rest_framework.authtoken.models import Token
+
+    from apc.core import roles
+    from apc.core.exceptions import full_clean
+    from apc.models import Agency
+
+    name, clearance = name.strip(), clearance.strip().upper()
+    errors: dict[str, list[str]] = {}
+    if clearance not in markings.ORDER:
+        errors["clearance"] = [
+            f"Unknown clearance {clearance!r}; one of: {', '.join(markings.ORDER)}."
+        ]
+    agency = Agency.objects.filter(code=agency_code.strip().lower()).first()
+    if agency is None:
+        codes = ", ".join(Agency.objects.order_by("code").values_list("code", flat=True))
+        errors["agency"] = [f"Unknown agency {agency_code!r}; one of: {codes}."]
+    if User.objects.filter(username__iexact=name).exists():
+        errors["name"] = [f"A user named {name!r} already exists; choose another name."]
+    if errors:
+        raise Invalid(errors=errors)
+    user = User(username=name, agency=agency, clearance=clearance)
+    user.set_unusable_password()
+    full_clean(user, exclude=["password"])
+    with transaction.atomic(durable=True):
+        user.save()
+        user.groups.add(Group.objects.get_or_create(name=roles.API_CLIENT)[0])
+        token = Token.objects.create(user=user)
+        record_event(
+            actor=None,
+            action="api_client.create",
+            obj=user,
+            summary=f"{name} ({agency.short_name}, clearance {clearance})",
+        )
+    return user, token.key
+
+
+def api_client_revoke(*, name: str) -> User:
+    """Delete the token of an `api_client` account (the account is kept); audited."""
+    from rest_framework.authtoken.models import Token
+
+    from apc.core import roles
+
+    user = User.objects.filter(username=name.strip()).first()
+    if user is None:
+        raise Invalid(errors={"name": [f"No user named {name!r}."]})
+    if roles.API_CLIENT not in user.roles:
+        raise Invalid(
+            errors={"name": [f"{name!r} is not an API client; its tokens are not ours to revoke."]}
+        )
+    with transaction.atomic(durable=True):
+        deleted, _ = Token.objects.filter(user=user).delete()
+        if not deleted:
+            raise Invalid(errors={"name": [f"{name!r} has no token (already revoked)."]})
+        record_event(
+            actor=None, action="api_client.revoke", obj=user, summary=f"Token of {name} revoked"
+        )
+    return user

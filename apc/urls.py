@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apc import views
 from apc.forms import LoginForm
@@ -26,5 +28,17 @@ urlpatterns = [
     path("audit/export.csv", views.audit_export, name="audit-export"),
     path("watchlist/", include("watchlist.urls")),
     path("api/v1/", include("apc.api_urls")),
+    # OpenAPI 3 schema (401 without credentials) and its browsable docs (Swagger UI from the
+    # sidecar's static files, its init script a separate request, so our CSP holds).
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(),
+        name="api-schema",
+    ),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]

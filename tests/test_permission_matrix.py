@@ -30,7 +30,7 @@ def each(status: int, anon: int = 302, **overrides: int) -> dict[str, int]:
 
 
 ONLY_AUDITOR = each(403, **{roles.AUDITOR: 200})
-API_ANON = 403  # session auth sends no WWW-Authenticate challenge, so DRF answers 403
+API_ANON = 401  # token authentication comes first: no credentials -> 401 with a challenge
 
 # (url name, target, method) -> expectations; target names a builder in TARGETS that returns
 # the URL arguments for the calling user (None: no argument). Each app adds its rows in

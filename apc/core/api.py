@@ -8,16 +8,38 @@ from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from rest_framework import viewsets
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.request import Request
 
-from apc.core import markings
+from apc.core import markings, roles
 from apc.core.audit import record_event
+from apc.core.exceptions import NotPermitted
 from apc.core.views import get_visible_or_404
 
 CLASSIFICATION_HEADER = "X-APC-Classification"
 
 
+class ReadOnlyForAPIClients(BasePermission):
+    """Service accounts of other agencies read; they never write, whatever else they hold.
+    Refused before the object is looked up, so the answer (403) tells nothing about it."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        if roles.API_CLIENT in getattr(request.user, "roles", frozenset()):
+            raise NotPermitted(
+                "API client accounts may only read.",
+                action=f"api.{getattr(view, 'action', None) or 'write'}",
+                actor=request.user,
+            )
+        return True
+
+
 class PolicyViewSet(viewsets.GenericViewSet):
-    """Configure with `selector` (user -> visible queryset) and `serializer_class`."""
+    """Configure with `selector` (user -> visible queryset) and `serializer_class`. Service
+    accounts (api_client) may only read, on every endpoint built on it."""
+
+    permission_classes = [IsAuthenticated, ReadOnlyForAPIClients]
 
     selector: ClassVar[Callable[[Any], QuerySet]]
     sensitive: ClassVar[bool] = False

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "guardian",
     "axes",
@@ -196,9 +197,10 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous users get no
 
 # --- REST -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 with a Token challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -212,7 +214,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"MarkingEnum": "apc.core.markings.Marking"},
+    "ENUM_NAME_OVERRIDES": {
+        "MarkingEnum": "apc.core.markings.Marking",
+        "TierEnum": "watchlist.models.Tier",
+    },
+    # The docs page loads Swagger UI from our own static files (CSP 'self', no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "APC case management API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

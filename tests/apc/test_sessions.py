@@ -110,7 +110,7 @@ def test_deactivated_user_is_out_at_once(client):
     assert client.get(reverse("home")).status_code == 200
     services.user_set_active(actor=admin, user=user, active=False)
     assert client.get(reverse("home")).status_code == 302
-    assert client.get(reverse("api:inbox-list")).status_code == 403
+    assert client.get(reverse("api:inbox-list")).status_code == 401
     event = AuditEvent.objects.get(action="user.deactivate", object_id=str(user.pk))
     assert event.changes == {"is_active": {"before": True, "after": False}}
     assert "sessions ended: 1" in event.summary
