@@ -7,6 +7,8 @@ audit events, 20,000 notifications, then measures (2 cores, 24 GiB machine):
   * GET /audit/ filtered by action prefix                     p95 < 250 ms
   * GET /audit/export.csv of all 50,000 events                < 10 s, peak Python memory < 64 MiB
   * record_event() in a transaction                          > 1,000 per second
+  * GET /api/v1/watchlist/ (token, 120 listed countries)      p95 < 150 ms
+  * the same with If-None-Match (304)                        p95 < 100 ms
 
 Prints one line per measurement and exits 1 if a target is missed.
 """
@@ -120,6 +122,7 @@ def main() -> int:
     from django.test import Client
 
     from apc.core.audit import record_event
+    from apc.models import User
 
     call_command("migrate", verbosity=0)
     auditor, user = build_data()
@@ -152,6 +155,34 @@ def main() -> int:
         transaction.set_rollback(True)
     rate = n / (time.perf_counter() - start)
     results.append(("record_event rate", rate, "/s", rate > 1000))
+
+    from django.db.models import F
+
+    from apc.services import api_client_create
+    from watchlist.models import Country
+
+    Country.objects.filter(
+        iso3__in=list(Country.objects.order_by("iso3").values_list("iso3", flat=True)[:120])
+    ).update(tier="monitored", priority=F("priority") + 100)
+    client_user = User.objects.filter(username="bench-api").first()
+    if client_user is None:
+        _, key = api_client_create(name="bench-api", agency_code="usaid", clearance="U")
+    else:
+        from rest_framework.authtoken.models import Token
+
+        key = Token.objects.get_or_create(user=client_user)[0].key
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    timed_get(api, "/api/v1/watchlist/?page_size=500", 3)
+    listing = p95(timed_get(api, "/api/v1/watchlist/", 40))
+    results.append(("watchlist API p95", listing * 1000, "ms", listing < 0.150))
+    etag = api.get("/api/v1/watchlist/")["ETag"]
+    cached = Client(HTTP_AUTHORIZATION=f"Token {key}", HTTP_IF_NONE_MATCH=etag)
+    samples = []
+    for _ in range(40):
+        start = time.perf_counter()
+        assert cached.get("/api/v1/watchlist/").status_code == 304
+        samples.append(time.perf_counter() - start)
+    results.append(("watchlist API 304 p95", p95(samples) * 1000, "ms", p95(samples) < 0.100))
 
     failed = 0
     for name, value, unit, ok in results:

@@ -54,23 +54,31 @@ register(
         }
     ),
 )
-register(TierChange, Policy(roles={"view": READERS}))
+# Records about a country are no less protected than the country itself.
+VIA_COUNTRY = ("country",)
+
+register(TierChange, Policy(roles={"view": READERS}, marked_via=VIA_COUNTRY))
 register(
     TierProposal,
     Policy(
         roles={"view": FILE_KEEPERS, "accept": CHAIRS, "reject": CHAIRS},
         owner="proposed_by",
         owner_actions=frozenset({"view", "withdraw"}),
+        marked_via=VIA_COUNTRY,
     ),
 )
 register(
-    PlanTask, Policy(roles={"view": frozenset({roles.CO_CHAIR, roles.MEMBER, roles.DIRECTORATE})})
+    PlanTask,
+    Policy(
+        roles={"view": frozenset({roles.CO_CHAIR, roles.MEMBER, roles.DIRECTORATE})},
+        marked_via=VIA_COUNTRY,
+    ),
 )
 register(RiskVintage, Policy(roles={"view": READERS}))
-register(RiskScore, Policy(roles={"view": READERS}))
+register(RiskScore, Policy(roles={"view": READERS}, marked_via=VIA_COUNTRY))
 register(Indicator, Policy(roles={"view": STAFF_READERS, "change": DIRECTORATE}))
-register(MonitoredIndicator, Policy(roles={"view": STAFF_READERS}))
-register(Observation, Policy(roles={"view": STAFF_READERS}))
+register(MonitoredIndicator, Policy(roles={"view": STAFF_READERS}, marked_via=VIA_COUNTRY))
+register(Observation, Policy(roles={"view": STAFF_READERS}, marked_via=("monitored__country",)))
 
 
 def _ic_staff(user, action):
@@ -86,6 +94,7 @@ register(
     Policy(
         roles={"view": FILE_KEEPERS, "update_status": DIRECTORATE},
         scope=_ic_staff,
+        marked_via=VIA_COUNTRY,
     ),
 )
 

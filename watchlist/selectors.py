@@ -13,6 +13,7 @@ from django.utils import timezone
 from apc.core.permissions import visible
 from watchlist.models import (
     Country,
+    Indicator,
     MonitoredIndicator,
     Observation,
     PlanTask,
@@ -96,6 +97,10 @@ def indicators_for(user: Any, country: Country) -> QuerySet[MonitoredIndicator]:
             Prefetch("observations", queryset=observations, to_attr="visible_observations")
         )
     )
+
+
+def indicator_catalogue_for(user: Any) -> QuerySet[Indicator]:
+    return visible(user, Indicator.objects.all())
 
 
 def proposals_for(

@@ -39,6 +39,9 @@ class Policy:
     owner: name of a user foreign key whose holder may take `owner_actions`.
     scope: extra rule, (user, action) -> Q of the records it admits, or None for none.
     grants: whether django-guardian object grants count (``<action>_<model>`` permissions).
+    marked_via: foreign-key paths to marked records this one belongs to (e.g. "country"): the
+        user's clearance must dominate their markings too, so a child never outlives its parent's
+        protection.
     """
 
     roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -46,6 +49,7 @@ class Policy:
     owner_actions: frozenset[str] = frozenset({"view"})
     scope: ScopeFn | None = None
     grants: bool = False
+    marked_via: tuple[str, ...] = ()
 
 
 _POLICIES: dict[type[Model], Policy] = {}
@@ -81,9 +85,17 @@ def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def _cleared(user: Any, obj: Model) -> bool:
-    if isinstance(obj, markings.MarkedModel):
-        return markings.dominates(user.clearance, obj.marking)
+def _cleared(user: Any, obj: Model, policy: Policy) -> bool:
+    if isinstance(obj, markings.MarkedModel) and not markings.dominates(
+        user.clearance, obj.marking
+    ):
+        return False
+    for path in policy.marked_via:
+        parent: Any = obj
+        for step in path.split("__"):
+            parent = getattr(parent, step, None)
+        if parent is not None and not markings.dominates(user.clearance, parent.marking):
+            return False
     return True
 
 
@@ -125,7 +137,7 @@ def can(user: Any, action: str, obj: Model | type[Model] | None = None) -> bool:
     if isinstance(obj, type):
         return bool(user.roles & policy_for(obj).roles.get(action, frozenset()))
     policy = policy_for(type(obj))
-    if not _cleared(user, obj):
+    if not _cleared(user, obj, policy):
         return False
     if user.roles & policy.roles.get(action, frozenset()):
         return True
@@ -148,8 +160,11 @@ def visible(user: Any, queryset: QuerySet, action: str = "view") -> QuerySet:
         return queryset.none()
     model = queryset.model
     policy = policy_for(model)
+    allowed = markings.up_to(user.clearance)
     if issubclass(model, markings.MarkedModel):
-        queryset = queryset.filter(marking__in=markings.up_to(user.clearance))
+        queryset = queryset.filter(marking__in=allowed)
+    for path in policy.marked_via:
+        queryset = queryset.filter(**{f"{path}__marking__in": allowed})
     if user.roles & policy.roles.get(action, frozenset()):
         return queryset
     conditions: list[Q] = []

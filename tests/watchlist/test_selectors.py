@@ -143,3 +143,36 @@ def test_watchlist_query_is_constant(django_assert_num_queries):
         list_country(iso3, Tier.MODERATE)
     with django_assert_num_queries(2):  # the latest vintage, then the list
         assert len(list(selectors.watchlist_for(user))) == 5
+
+
+@pytest.mark.parametrize("clearance", [Marking.CUI, Marking.S])
+def test_records_about_a_marked_country_share_its_protection(clearance):
+    """History, proposals, tasks, scores and observations of a SECRET country stay hidden from
+    readers below SECRET, even though those rows carry no marking of their own."""
+    from apc.core.permissions import can
+    from watchlist.models import PlanTask, TierChange, TierProposal
+
+    chair = UserFactory(role=roles.CO_CHAIR, clearance=Marking.S)
+    staff = UserFactory(role=roles.DIRECTORATE, clearance=Marking.S)
+    sdn = country("SDN")
+    Country.objects.filter(pk="SDN").update(marking=Marking.S)
+    sdn.refresh_from_db()
+    services.tier_change(country=sdn, to_tier=Tier.MODERATE, rationale="r", actor=chair)
+    services.tier_propose(country=sdn, to_tier=Tier.MONITORED, rationale="p", actor=staff)
+    RiskScore.objects.create(
+        vintage=RiskVintageFactory(), country=sdn, value=Decimal("0.2"), rank=1
+    )
+    monitored = services.indicator_monitor(actor=staff, country=sdn, indicator=IndicatorFactory())
+    services.observation_record(
+        actor=staff, monitored=monitored, observed_on=date(2026, 1, 1), level=1
+    )
+    reader = UserFactory(role=roles.CO_CHAIR, clearance=clearance)
+    cleared = clearance == Marking.S
+    assert selectors.history_for(reader, sdn).exists() is cleared
+    assert selectors.proposals_for(reader).exists() is cleared
+    assert selectors.plan_tasks_for(reader, sdn).exists() is cleared
+    assert selectors.scores_for(reader, sdn).exists() is cleared
+    assert selectors.indicators_for(reader, sdn).exists() is cleared
+    assert can(reader, "view", TierChange.objects.get()) is cleared
+    assert can(reader, "view", TierProposal.objects.get()) is cleared
+    assert can(reader, "view", PlanTask.objects.get()) is cleared
