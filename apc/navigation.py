@@ -19,7 +19,7 @@ class Section:
 
 
 SECTIONS = (
-    Section("Watchlist", "watchlist:country-list"),
+    Section("Watchlist", "watchlist:country-list", action="watchlist.view"),
     Section("Alerts", "watchlist:warning-list"),
     Section("Meetings", "meeting-list"),
     Section("Plans", "plans:plan-list"),

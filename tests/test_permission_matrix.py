@@ -57,8 +57,9 @@ MATRIX: dict[tuple[str, str | None, str], dict[str, int]] = {
     ("api:inbox-list", None, "GET"): each(200, anon=API_ANON),
     ("api:inbox-detail", "own", "GET"): each(200, anon=API_ANON),
     ("api:inbox-detail", "other", "GET"): each(404, anon=API_ANON),
-    ("api:inbox-read", "own", "POST"): each(200, anon=API_ANON),
-    ("api:inbox-read", "other", "POST"): each(404, anon=API_ANON),
+    # service accounts never write, not even their own inbox state
+    ("api:inbox-read", "own", "POST"): each(200, anon=API_ANON, **{roles.API_CLIENT: 403}),
+    ("api:inbox-read", "other", "POST"): each(404, anon=API_ANON, **{roles.API_CLIENT: 403}),
 }
 # Write methods that a read-only route must refuse.
 REFUSED_METHODS: dict[str, tuple[str, ...]] = {

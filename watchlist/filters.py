@@ -1,9 +1,18 @@
 """One FilterSet for the watchlist, shared by the dashboard and the REST API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 
 from watchlist.models import Country, Tier
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Countries without a score (or a date) sort last in either direction."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
 class CountryFilter(django_filters.FilterSet):
@@ -21,7 +30,7 @@ class CountryFilter(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Updated since (ISO 8601)"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         fields=(
             ("priority", "priority"),
             ("risk_score", "risk_score"),
