@@ -214,7 +214,8 @@ def _open_consequences(change: TierChange) -> None:
                 country=change.country,
                 addressed_to=ic,
                 tier_change=change,
-                due=change.effective + timedelta(days=settings.WATCHLIST_SURVEILLANCE_DUE_DAYS),
+                # due from when the request is made, even for a decision recorded late
+                due=timezone.localdate() + timedelta(days=settings.WATCHLIST_SURVEILLANCE_DUE_DAYS),
             )
             record_event(
                 actor=change.decided_by,
