@@ -24,7 +24,15 @@ class CountryAdmin(AuditedAdmin):
     list_filter = ["tier", "instability_watchlist", "continent", "region"]
     search_fields = ["iso3", "name", "official_name"]
     list_select_related = ["owner"]
-    readonly_fields = ["iso3", "tier", "tier_since", "previous_tier", "priority", "updated_at"]
+    # Everything but the marking changes through the services (tier_change, profile, review),
+    # which keep the priority, the ETag's updated_at and the audit trail right.
+    readonly_fields = [f.name for f in Country._meta.concrete_fields if f.name != "marking"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        from django.utils import timezone
+
+        obj.updated_at = timezone.now()  # a new marking changes who sees it: new ETags
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request) -> bool:
         return False  # countries come from the reference data (load_countries)

@@ -89,6 +89,10 @@ class WatchlistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyV
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no query
             return Country.objects.none()
         if self.action == "list":
+            if self.request.query_params.get("updated_since"):
+                # A client syncing by date must also learn of countries taken off the list:
+                # they come back with tier null.
+                return selectors.watchlist_sync_for(self.request.user)
             return selectors.watchlist_for(self.request.user)
         return selectors.countries_for(self.request.user)
 

@@ -155,6 +155,7 @@ class TierProposal(models.Model):
         ACCEPTED = "accepted", "Accepted"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        SUPERSEDED = "superseded", "Superseded by a direct change"
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="tier_proposals")
     to_tier = models.CharField(max_length=12, choices=Tier.choices, null=True, blank=True)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apc.core.permissions import visible
@@ -52,6 +52,17 @@ def countries_for(user: Any) -> QuerySet[Country]:
 def watchlist_for(user: Any) -> QuerySet[Country]:
     """The listed countries the user may see, highest priority first."""
     return countries_for(user).filter(tier__isnull=False).order_by("-priority", "name")
+
+
+def watchlist_sync_for(user: Any) -> QuerySet[Country]:
+    """Listed countries and those that ever were (delisted ones have tier null), for clients
+    that sync with `updated_since`."""
+    ever = TierChange.objects.values("country_id")
+    return (
+        countries_for(user)
+        .filter(Q(tier__isnull=False) | Q(pk__in=ever))
+        .order_by("-priority", "name")
+    )
 
 
 def tier_counts(user: Any) -> dict[str, int]:

@@ -71,6 +71,13 @@ def _intelligence_agency() -> Agency:
     return Agency.objects.get(code="odni")
 
 
+def _subject(country: Country, text: str) -> str:
+    """E-mail carries the subject: it names the country only when the country is unclassified."""
+    if country.marking == markings.Marking.U:
+        return text
+    return "Watchlist update (details in the APC system)"
+
+
 def co_chairs() -> list[User]:
     return list(User.objects.filter(groups__name=roles.CO_CHAIR, is_active=True))
 
@@ -112,6 +119,15 @@ def _apply_tier_change(
     if locked.tier == to_tier:
         return None
     today = effective or timezone.localdate()
+    if locked.tier_since and today < locked.tier_since:
+        raise Invalid(
+            errors={
+                "effective": [
+                    f"The current tier took effect on {locked.tier_since}; a new "
+                    "change cannot take effect before it."
+                ]
+            }
+        )
     change = TierChange(
         country=locked,
         from_tier=locked.tier,
@@ -141,6 +157,15 @@ def _apply_tier_change(
             "updated_at",
             "next_review_due",
         ]
+    )
+    superseded = TierProposal.objects.filter(
+        country=locked, status=TierProposal.Status.PENDING, to_tier=to_tier
+    ).exclude(pk=getattr(proposal, "pk", None))
+    superseded.update(
+        status=TierProposal.Status.SUPERSEDED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note="The tier was changed directly to the proposed one.",
     )
     record_event(
         actor=actor,
@@ -214,6 +239,7 @@ def _open_consequences(change: TierChange) -> None:
                 country=change.country,
                 addressed_to=ic,
                 tier_change=change,
+                marking=change.country.marking,
                 # due from when the request is made, even for a decision recorded late
                 due=timezone.localdate() + timedelta(days=settings.WATCHLIST_SURVEILLANCE_DUE_DAYS),
             )
@@ -223,13 +249,17 @@ def _open_consequences(change: TierChange) -> None:
                 obj=request,
                 summary=f"{change.country_id}: to {ic.short_name}, due {request.due}",
             )
+        already = PlanTask.objects.filter(
+            country=change.country, kind=K.RESPONSE_PLAN, status=PlanTask.Status.OPEN
+        ).exists()
         plan = _open_task(change, K.RESPONSE_PLAN, _directorate_agency())
-        _open_task(change, K.TARGET_ASSESSMENT, ic, parent=plan)
-        _open_task(change, K.ATROCITIES_ESTIMATE, _directorate_agency(), parent=plan)
-        _open_task(change, K.POLICY_OPTIONS, _directorate_agency(), parent=plan)
+        if not already:  # a plan still open keeps its assessments, finished ones included
+            _open_task(change, K.TARGET_ASSESSMENT, ic, parent=plan)
+            _open_task(change, K.ATROCITIES_ESTIMATE, _directorate_agency(), parent=plan)
+            _open_task(change, K.POLICY_OPTIONS, _directorate_agency(), parent=plan)
         notify(
             co_chairs(),
-            f"{change.country.name} is now high and rising",
+            _subject(change.country, f"{change.country.name} is now high and rising"),
             f"{change.decided_by} moved {change.country.name} to “high and rising”.\n\n"
             f"Rationale: {change.rationale}\n\nA request for heightened surveillance went to the "
             "Intelligence Community and a crisis response plan with its three assessments "
@@ -264,7 +294,7 @@ def tier_propose(
         )
         notify(
             co_chairs(),
-            f"Tier change proposed for {country.name}",
+            _subject(country, f"Tier change proposed for {country.name}"),
             f"{actor} proposes “{proposal.get_to_tier_display() or 'not listed'}”.\n\n{rationale}",
             link=reverse("watchlist:proposal-list"),
             marking=country.marking,
@@ -294,18 +324,24 @@ def tier_proposal_transition(
             changes={"status": {"before": step.source, "after": step.target}},
         )
         if action == "accept":
+            # Accepting is the co-chairs' decision (the "accept" permission of the proposal);
+            # the change itself goes through the same inner function as tier_change.
             rationale = locked.rationale + (f"\n\nAccepted: {note.strip()}" if note.strip() else "")
-            _apply_tier_change(
+            made = _apply_tier_change(
                 country=locked.country,
                 to_tier=locked.to_tier,
                 rationale=rationale,
                 actor=actor,
                 proposal=locked,
             )
+            if made is None:
+                raise Conflict("The country already has the proposed tier; reject the proposal.")
         if action in ("accept", "reject"):
             notify(
                 [locked.proposed_by],
-                f"Your proposal for {locked.country.name} was {step.target}",
+                _subject(
+                    locked.country, f"Your proposal for {locked.country.name} was {step.target}"
+                ),
                 note or locked.get_status_display(),
                 link=reverse("watchlist:proposal-list"),
                 marking=locked.country.marking,

@@ -293,3 +293,6 @@ WATCHLIST_REVIEW_CADENCE_DAYS = env.int("WATCHLIST_REVIEW_CADENCE_DAYS", default
 WATCHLIST_SURVEILLANCE_DUE_DAYS = env.int("WATCHLIST_SURVEILLANCE_DUE_DAYS", default=14)
 # A country this high in the latest risk vintage that is not listed is flagged for the agenda.
 WATCHLIST_FLAG_TOP_N = env.int("WATCHLIST_FLAG_TOP_N", default=30)
+# Who `import_risk_scores` records as the importer when --user is not given (a directorate
+# account; the embedded default uses the demo account "directorate").
+WATCHLIST_IMPORT_USER = env("WATCHLIST_IMPORT_USER", default="")

@@ -6,3 +6,4 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = SECRET_KEY or "local-development-only-not-a-secret"  # noqa: F405
+WATCHLIST_IMPORT_USER = env("WATCHLIST_IMPORT_USER", default="directorate")

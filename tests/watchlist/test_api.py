@@ -711,3 +711,15 @@ def test_docs_page_sends_anonymous_visitors_to_sign_in(client):
     response = client.get("/api/docs/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_sync_by_updated_since_also_returns_countries_taken_off_the_list(client, reader):
+    chair = UserFactory(role=roles.CO_CHAIR)
+    since = (timezone.now() - timedelta(minutes=5)).isoformat()
+    services.tier_change(
+        country=country("SDN"), to_tier=Tier.MONITORED, rationale="on", actor=chair
+    )
+    services.tier_change(country=country("SDN"), to_tier=None, rationale="off", actor=chair)
+    rows = client.get(LIST, {"updated_since": since}).json()["results"]
+    assert [(r["iso3"], r["tier"]) for r in rows] == [("SDN", None)]
+    assert iso3s(client.get(LIST)) == []  # without updated_since: the listed countries only

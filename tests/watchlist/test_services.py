@@ -372,3 +372,77 @@ def test_tier_change_never_touches_other_countries(chair):
     services.tier_change(country=country("SDN"), to_tier=Tier.MONITORED, rationale="r", actor=chair)
     after = dict(Country.objects.values_list("iso3", "updated_at"))
     assert {k for k in before if before[k] != after[k]} == {"SDN"}
+
+
+def test_email_subjects_never_name_a_marked_country(chair, staff):
+    mmr = country("MMR")
+    Country.objects.filter(pk="MMR").update(marking=Marking.C)
+    mmr.refresh_from_db()
+    services.tier_propose(country=mmr, to_tier=Tier.MODERATE, rationale="r", actor=staff)
+    services.tier_change(country=mmr, to_tier=Tier.HIGH_RISING, rationale="r", actor=chair)
+    subjects = set(Notification.objects.values_list("subject", flat=True))
+    assert subjects and not any("Myanmar" in s for s in subjects)
+
+
+def test_a_direct_change_supersedes_the_matching_pending_proposal(chair, staff):
+    sdn = country("SDN")
+    proposal = services.tier_propose(country=sdn, to_tier=Tier.MODERATE, rationale="r", actor=staff)
+    services.tier_change(country=sdn, to_tier=Tier.MODERATE, rationale="direct", actor=chair)
+    proposal.refresh_from_db()
+    assert proposal.status == "superseded" and proposal.decided_by == chair
+
+
+def test_accepting_a_proposal_whose_tier_is_already_reached_is_a_conflict(chair, staff):
+    sdn = country("SDN")
+    proposal = services.tier_propose(country=sdn, to_tier=Tier.MODERATE, rationale="r", actor=staff)
+    TierProposal.objects.filter(pk=proposal.pk).update(to_tier=Tier.MONITORED)  # stale proposal
+    Country.objects.filter(pk="SDN").update(tier=Tier.MONITORED)
+    proposal.refresh_from_db()
+    with pytest.raises(Conflict):
+        services.tier_proposal_transition(proposal=proposal, action="accept", actor=chair)
+    proposal.refresh_from_db()
+    assert proposal.status == "pending" and not TierChange.objects.exists()
+
+
+def test_a_change_cannot_predate_the_current_tier(chair):
+    sdn = country("SDN")
+    services.tier_change(
+        country=sdn, to_tier=Tier.MONITORED, rationale="a", actor=chair, effective=date(2026, 6, 1)
+    )
+    with pytest.raises(Invalid) as exc:
+        services.tier_change(
+            country=sdn,
+            to_tier=Tier.MODERATE,
+            rationale="b",
+            actor=chair,
+            effective=date(2026, 5, 1),
+        )
+    assert "effective" in exc.value.errors
+    assert TierChange.objects.count() == 1
+
+
+def test_surveillance_request_carries_the_country_marking(chair):
+    Country.objects.filter(pk="MMR").update(marking=Marking.C)
+    services.tier_change(
+        country=country("MMR"), to_tier=Tier.HIGH_RISING, rationale="r", actor=chair
+    )
+    assert SurveillanceRequest.objects.get().marking == Marking.C
+
+
+def test_re_upgrade_keeps_finished_assessments_finished(chair):
+    mmr = country("MMR")
+    services.tier_change(country=mmr, to_tier=Tier.HIGH_RISING, rationale="up", actor=chair)
+    PlanTask.objects.filter(kind=K.TARGET_ASSESSMENT).update(status="done")
+    services.tier_change(country=mmr, to_tier=Tier.MODERATE, rationale="down", actor=chair)
+    services.tier_change(country=mmr, to_tier=Tier.HIGH_RISING, rationale="up", actor=chair)
+    assert not PlanTask.objects.filter(kind=K.TARGET_ASSESSMENT, status="open").exists()
+
+
+def test_high_rising_notifies_each_co_chair_exactly_once(chair):
+    UserFactory(role=roles.CO_CHAIR)
+    mmr = country("MMR")
+    services.tier_change(country=mmr, to_tier=Tier.HIGH_RISING, rationale="r", actor=chair)
+    count, events = Notification.objects.count(), AuditEvent.objects.count()
+    assert count == 2
+    services.tier_change(country=mmr, to_tier=Tier.HIGH_RISING, rationale="again", actor=chair)
+    assert (Notification.objects.count(), AuditEvent.objects.count()) == (count, events)

@@ -721,3 +721,41 @@ def test_mark_reviewed_is_refused_to_members(client, member):
     client.force_login(member)
     assert client.post(reverse("watchlist:review", args=["SDN"])).status_code == 403
     assert Country.objects.get(iso3="SDN").last_reviewed is None
+
+
+def test_dashboard_banner_covers_every_filtered_country_not_only_this_page(client, chair, settings):
+    """The map, the tier lists and the chart name every filtered country, so the banner must
+    cover the highest marking among them even when the table shows one page."""
+    settings.APC_PAGE_SIZE = 1
+    listed("SDN", Tier.HIGH_RISING, chair)
+    listed("ZWE", Tier.MONITORED, chair)
+    Country.objects.filter(pk="ZWE").update(marking=Marking.S)
+    client.force_login(UserFactory(role=roles.MEMBER, clearance=Marking.S))
+    page = client.get(DASHBOARD).content.decode()
+    assert 'data-testid="banner-top">SECRET<' in page
+
+
+def test_country_page_query_count_does_not_grow_with_its_records(client, chair, staff):
+    """Indicators, observations, history and plan tasks are fetched in a fixed number of
+    queries, whatever their number (1 vs many)."""
+    ic = UserFactory(
+        role=roles.MEMBER, agency__code="odni", agency__name="IC", agency__short_name="IC"
+    )
+    client.force_login(ic)
+    mmr = listed("MMR", Tier.HIGH_RISING, chair)
+    url = reverse("watchlist:country-detail", args=["MMR"])
+    monitored = services.indicator_monitor(actor=staff, country=mmr, indicator=IndicatorFactory())
+    services.observation_record(
+        actor=staff, monitored=monitored, observed_on=timezone.localdate(), level=1
+    )
+    one = _count(client, url)
+    for _ in range(5):
+        m = services.indicator_monitor(actor=staff, country=mmr, indicator=IndicatorFactory())
+        for level in (1, 2, 3):
+            services.observation_record(
+                actor=staff, monitored=m, observed_on=timezone.localdate(), level=level
+            )
+    services.tier_change(country=mmr, to_tier=Tier.MODERATE, rationale="down", actor=chair)
+    services.tier_change(country=mmr, to_tier=Tier.HIGH_RISING, rationale="up", actor=chair)
+    many = _count(client, url)
+    assert many == one, f"{one} queries with few records, {many} with many"

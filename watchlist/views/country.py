@@ -21,9 +21,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, re_path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apc.core import markings
 from apc.core.audit import record_event
 from apc.core.exceptions import Conflict, Invalid
-from apc.core.permissions import can, require
+from apc.core.permissions import can, require, visible
 from apc.core.views import PolicyListView, get_visible_or_404
 from watchlist import selectors, services
 from watchlist.filters import CountryFilter
@@ -170,6 +171,11 @@ class WatchlistView(PolicyListView):
         over_time = selectors.tier_counts_over_time(user)
         ctx.update(
             {
+                # the map, the lists and the chart name every filtered country, not only this
+                # page's rows: the banner must cover the highest of them
+                "page_marking": markings.highest(
+                    filtered.order_by().values_list("marking", flat=True).distinct()
+                ),
                 "tier_summary": by_tier,
                 "total_listed": sum(counts.values()),
                 "map_data": listed,
@@ -331,10 +337,21 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         mi.observation_add_url = (
             url_or_none("watchlist:observation-add", country.iso3, mi.pk) if can_observe else None
         )
+    updatable = (
+        set(
+            visible(
+                user,
+                SurveillanceRequest.objects.filter(pk__in=[r.pk for r in surveillance]),
+                "update_status",
+            ).values_list("pk", flat=True)
+        )
+        if surveillance
+        else set()
+    )
     for request_ in surveillance:
         request_.update_url = (
             url_or_none("watchlist:surveillance-update", request_.pk)
-            if can(user, "update_status", request_)
+            if request_.pk in updatable
             else None
         )
     for task in tasks:

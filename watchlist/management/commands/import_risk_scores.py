@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apc.core.audit import record_denied
@@ -36,11 +37,14 @@ class Command(BaseCommand):
         parser.add_argument("--rank-column", default=None, help="name of the rank column")
         parser.add_argument("--mapping", default=None, help="CSV with columns name,iso3")
         parser.add_argument(
-            "--user", default=None, help="username of the directorate member importing"
+            "--user",
+            default=None,
+            help="username of the directorate member importing (default: the "
+            "WATCHLIST_IMPORT_USER setting)",
         )
 
     def handle(self, *args, **options):
-        username = options["user"]
+        username = options["user"] or settings.WATCHLIST_IMPORT_USER
         if not username:
             raise CommandError(
                 "Say who imports: --user USERNAME (a member of the directorate). The vintage "
