@@ -39,9 +39,11 @@ def ensure_database() -> None:
     conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = 'apc_bench'")
-        if not cur.fetchone():
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier("apc_bench")))
+        # A fresh database each run: the schema follows the migrations of this checkout.
+        cur.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier("apc_bench"))
+        )
+        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier("apc_bench")))
     conn.close()
 
 
