@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from apc import services
 from apc.core.audit import diff, record_event
-from apc.models import Agency, AuditEvent, Notification, User
+from apc.models import Agency, AuditEvent, Notification, OutboxMessage, User
 
 REDACTED = "(changed)"
 SECRET_FIELDS = frozenset({"password", "key"})
@@ -221,3 +221,19 @@ class LogEntryAdmin(ReadOnlyAdmin):
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag"]
     list_select_related = ["user", "content_type"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Background work and its state: pending, published, done (and the last error)."""
+
+    list_display = [
+        "created_at",
+        "task",
+        "dedupe_key",
+        "published_at",
+        "done_at",
+        "publish_attempts",
+    ]
+    list_filter = ["task"]
+    search_fields = ["task", "dedupe_key"]

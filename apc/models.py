@@ -103,9 +103,18 @@ class Notification(MarkedModel):
     read_at = models.DateTimeField(null=True, blank=True)
     email_wanted = models.BooleanField(default=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The event this notifies of (e.g. "warning:42:filed"): at most one per recipient.
+    event_key = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"],
+                condition=~models.Q(event_key=""),
+                name="one_notification_per_recipient_per_event",
+            )
+        ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"]),
             models.Index(
@@ -121,3 +130,38 @@ class Notification(MarkedModel):
     @property
     def read(self) -> bool:
         return self.read_at is not None
+
+
+class OutboxMessage(models.Model):
+    """Background work recorded in the same transaction as the change that needs it.
+
+    The relay publishes it to Celery after commit; the sweeper republishes what is still not
+    done; the worker runs it at most once (the row is locked and marked done in the same
+    transaction as the work's own writes). So work is never lost when the broker is down at
+    commit time, and never done twice when a message is delivered twice.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
+    kwargs = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # One message per event when set (e.g. "warning:42:emergency-notify").
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_pending",
+                condition=models.Q(done_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "done" if self.done_at else ("published" if self.published_at else "pending")
+        return f"{self.task} #{self.pk} ({state})"

@@ -39,19 +39,29 @@ def notify(
     body: str,
     link: str = "",
     marking: str = markings.Marking.U,
+    event_key: str = "",
 ) -> list[Notification]:
     """Send one in-app notification to each recipient, e-mailed after commit.
 
     `subject` should be unclassified: it is the only text an e-mail carries (with a link). Both
     subject and body are kept only for recipients cleared for `marking`; others get a notice
     that the details are withheld, so nothing above a recipient's clearance reaches them.
+    With `event_key`, a recipient already notified of that event is skipped (and the database
+    refuses a second one), so notifying twice of one event sends one notification.
     """
     if marking not in markings.ORDER:
         raise Invalid(errors={"marking": [f"Unknown marking {marking!r}."]})
     if len(subject) > 200:
         raise Invalid(errors={"subject": ["At most 200 characters."]})
     rows = []
+    recipients = list(recipients)
     seen: set[int] = set()
+    if event_key:
+        seen |= set(
+            Notification.objects.filter(
+                event_key=event_key, recipient__in=[u.pk for u in recipients]
+            ).values_list("recipient_id", flat=True)
+        )
     for user in recipients:
         if user.pk in seen or not user.is_active:
             continue
@@ -65,6 +75,7 @@ def notify(
                 link=link,
                 marking=marking if cleared else markings.Marking.U,
                 email_wanted=bool(user.email),
+                event_key=event_key,
             )
         )
     created = Notification.objects.bulk_create(rows)

@@ -24,3 +24,38 @@ def notification_email_sweep() -> int:
 def ping(token: str) -> str:
     """Round trip used by health checks and the worker test: writes nothing, returns token."""
     return token
+
+
+@shared_task
+def outbox_run(message_id: int) -> bool:
+    """Run one outbox message (at most once; see apc.core.outbox)."""
+    from apc.core import outbox
+
+    return outbox.run(message_id)
+
+
+@shared_task
+def outbox_sweep() -> int:
+    """Republish outbox messages the broker never got, or lost."""
+    from apc.core import outbox
+
+    return outbox.sweep()
+
+
+@shared_task
+def notify_event(
+    recipient_ids: list[int], subject: str, body: str, link: str, marking: str, event_key: str
+) -> int:
+    """Outbox-friendly notify(): one notification per recipient per event."""
+    from apc.models import User
+
+    return len(
+        services.notify(
+            User.objects.filter(pk__in=recipient_ids),
+            subject,
+            body,
+            link,
+            marking,
+            event_key=event_key,
+        )
+    )

@@ -142,10 +142,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The outbox (apc/core/outbox.py): a message not published within this many seconds of its
+# commit is republished by the sweeper; one published but not done after the second delay is
+# taken as lost and republished too (running it twice does nothing more).
+OUTBOX_REPUBLISH_AFTER_SECONDS = env.int("OUTBOX_REPUBLISH_AFTER_SECONDS", default=10)
+OUTBOX_LOST_AFTER_SECONDS = env.int("OUTBOX_LOST_AFTER_SECONDS", default=300)
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "notifications-email-sweep": {
         "task": "apc.tasks.notification_email_sweep",
         "schedule": timedelta(minutes=5),
+    },
+    "outbox-sweep": {
+        "task": "apc.tasks.outbox_sweep",
+        "schedule": timedelta(seconds=OUTBOX_SWEEP_SECONDS),
     },
 }
 # Publishing gives up quickly when the broker is down: the work is kept in the database and
