@@ -17,7 +17,15 @@ from rest_framework.authtoken.models import TokenProxy
 
 from apc import services
 from apc.core.audit import diff, record_event
-from apc.models import Agency, AuditEvent, Notification, OutboxMessage, User
+from apc.models import (
+    Agency,
+    AuditEvent,
+    DeadlineBreach,
+    EmergencyRequest,
+    Notification,
+    OutboxMessage,
+    User,
+)
 
 REDACTED = "(changed)"
 SECRET_FIELDS = frozenset({"password", "key"})
@@ -105,7 +113,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_select_related = ["agency"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("APC", {"fields": ("agency", "clearance", "title")}),
+        ("APC", {"fields": ("agency", "clearance", "title", "is_directorate_lead")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
@@ -237,3 +245,17 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["task"]
     search_fields = ["task", "dedupe_key"]
+
+
+@admin.register(EmergencyRequest)
+class EmergencyRequestAdmin(ReadOnlyAdmin):
+    """Answered by co-chairs in the product, never here."""
+
+    list_display = ["created_at", "countries", "level", "status", "due", "raised_at"]
+    list_filter = ["status", "level"]
+
+
+@admin.register(DeadlineBreach)
+class DeadlineBreachAdmin(ReadOnlyAdmin):
+    list_display = ["recorded_at", "object_type", "object_id", "deadline", "level", "due"]
+    list_filter = ["deadline", "level"]

@@ -21,6 +21,7 @@ class DemoUser:
     clearance: str
     title: str
     superuser: bool = False
+    lead: bool = False
 
 
 DEMO_USERS = (

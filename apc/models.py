@@ -33,6 +33,9 @@ class User(AbstractUser):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users")
     clearance = models.CharField(max_length=3, choices=Marking.choices, default=Marking.U)
     title = models.CharField(max_length=120, blank=True)
+    is_directorate_lead = models.BooleanField(
+        default=False, help_text="Leads the NSC directorate: first to hear of missed deadlines"
+    )
 
     REQUIRED_FIELDS = ["email", "agency"]
 
@@ -165,3 +168,90 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         state = "done" if self.done_at else ("published" if self.published_at else "pending")
         return f"{self.task} #{self.pk} ({state})"
+
+
+class EmergencyRequest(MarkedModel):
+    """A request for an emergency APC meeting, optionally at the level of the Deputies Committee
+    (seeds/000, "Crisis Response Structure and Process": any member may request an emergency
+    meeting, and may seek it at the level of the Deputies Committee). Made by a member, or by the
+    alert channel on its own behalf for an acute warning. A co-chair convenes or declines it;
+    unanswered by its deadline it is raised to Deputies level. The meetings issue links the
+    meeting it convenes."""
+
+    class Level(models.TextChoices):
+        APC = "apc", "APC"
+        DEPUTIES = "deputies", "Deputies Committee"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a co-chair"
+        CONVENED = "convened", "Convened"
+        DECLINED = "declined", "Declined"
+
+    requested_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the alert channel requested it on its own behalf",
+    )
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.APC)
+    countries = models.JSONField(default=list, help_text="ISO 3166-1 alpha-3 codes")
+    reasons = models.TextField()
+    # What prompted it, "app_label.model:pk" (an acute warning): one request per source.
+    source_ref = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    due = models.DateTimeField(
+        help_text="A co-chair answers by then, or it rises to Deputies level"
+    )
+    raised_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    meeting_at = models.DateTimeField(null=True, blank=True)
+    meeting_level = models.CharField(max_length=10, choices=Level.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="one_emergency_request_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reasons=""), name="emergency_reasons_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency request #{self.pk} ({', '.join(self.countries)}; {self.status})"
+
+
+class DeadlineBreach(models.Model):
+    """A deadline passed unanswered and who was told (one row per object, deadline and level:
+    the escalation task may run any number of times and records each breach once)."""
+
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    deadline = models.CharField(max_length=40, help_text="e.g. acknowledge, review, answer")
+    level = models.PositiveSmallIntegerField(
+        help_text="1: directorate lead, 2: co-chairs, 3: Deputies"
+    )
+    due = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "deadline", "level"],
+                name="one_breach_per_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id} {self.deadline} overdue (level {self.level})"

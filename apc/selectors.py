@@ -26,3 +26,21 @@ def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
         .select_related("actor_agency")
         .order_by("-created_at", "-id")
     )
+
+
+def emergency_requests_for(user: Any) -> QuerySet:
+    """Emergency meeting requests the user may see, pending first, then newest."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from apc.models import EmergencyRequest
+
+    pending_first = Case(
+        When(status=EmergencyRequest.Status.PENDING, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        visible(user, EmergencyRequest.objects.all())
+        .select_related("requested_by", "decided_by")
+        .order_by(pending_first, "due", "-created_at")
+    )

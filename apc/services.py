@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -242,3 +243,251 @@ def api_client_revoke(*, name: str) -> User:
             actor=None, action="api_client.revoke", obj=user, summary=f"Token of {name} revoked"
         )
     return user
+
+
+# --- Emergency meeting requests and missed deadlines ---------------------------------------
+# Source: seeds/000, "Crisis Response Structure and Process": "at any other time one of its
+# members requested an emergency meeting ... a member would have the option to seek the
+# emergency meeting at the level of deputy national security advisor/deputy secretary, making
+# it in effect a meeting of the NSC Deputies Committee".
+
+
+def users_with_role(role: str) -> list[User]:
+    return list(User.objects.filter(groups__name=role, is_active=True).distinct())
+
+
+def directorate_leads() -> list[User]:
+    """Who hears first of a missed deadline: the directorate's lead(s), else all its staff."""
+    from apc.core import roles
+
+    staff = users_with_role(roles.DIRECTORATE)
+    return [u for u in staff if u.is_directorate_lead] or staff
+
+
+def _clean_countries(countries: Iterable[str]) -> list[str]:
+    codes = sorted({str(c).strip().upper() for c in countries if str(c).strip()})
+    if not codes:
+        raise Invalid(errors={"countries": ["Name at least one country."]})
+    from django.apps import apps
+
+    Country = apps.get_model("watchlist", "Country")  # noqa: N806 - apc must not import watchlist
+    known = set(Country.objects.filter(pk__in=codes).values_list("pk", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise Invalid(errors={"countries": [f"Unknown country code(s): {', '.join(unknown)}."]})
+    return codes
+
+
+def _emergency_notify(req, subject: str, body: str, recipients: Iterable[User], key: str) -> None:
+    notify(
+        recipients,
+        subject,
+        body,
+        link=reverse("emergency-detail", args=[req.pk]),
+        marking=req.marking,
+        event_key=f"emergency:{req.pk}:{key}",
+    )
+
+
+def emergency_request_create(
+    *, actor: User, countries: Iterable[str], reasons: str, level: str = "apc"
+) -> Any:
+    """A member (or co-chair) asks for an emergency meeting, at APC or Deputies level."""
+    from apc.core import roles
+    from apc.models import EmergencyRequest
+
+    require(actor, "emergency.request")
+    errors: dict[str, list[str]] = {}
+    if level not in EmergencyRequest.Level.values:
+        errors["level"] = ["Choose APC or Deputies Committee."]
+    if not (reasons or "").strip():
+        errors["reasons"] = ["Give the reasons for an emergency meeting."]
+    if errors:
+        raise Invalid(errors=errors)
+    codes = _clean_countries(countries)
+    with transaction.atomic(durable=True):
+        req = EmergencyRequest.objects.create(
+            requested_by=actor,
+            level=level,
+            countries=codes,
+            reasons=reasons.strip(),
+            due=timezone.now() + timedelta(seconds=settings.EMERGENCY_REQUEST_ANSWER_SECONDS),
+        )
+        record_event(
+            actor=actor,
+            action="emergency.request",
+            obj=req,
+            summary=f"{', '.join(codes)} at {req.get_level_display()} level",
+        )
+        _emergency_notify(
+            req,
+            "Emergency meeting requested",
+            f"{actor} asks for an emergency meeting ({req.get_level_display()}) on "
+            f"{', '.join(codes)}.\n\n{req.reasons}",
+            users_with_role(roles.CO_CHAIR),
+            "requested",
+        )
+    return req
+
+
+def emergency_request_for_channel(
+    *, source_ref: str, countries: list[str], reasons: str, marking: str
+) -> Any:
+    """The alert channel asks for an emergency meeting on its own behalf (an acute warning). Runs
+    inside the caller's transaction; one request per source (a database constraint)."""
+    from apc.models import EmergencyRequest
+
+    existing = EmergencyRequest.objects.filter(source_ref=source_ref).first()
+    if existing is not None:
+        return existing
+    req = EmergencyRequest.objects.create(
+        requested_by=None,
+        level=EmergencyRequest.Level.APC,
+        countries=countries,
+        reasons=reasons,
+        source_ref=source_ref,
+        marking=marking,
+        due=timezone.now() + timedelta(seconds=settings.EMERGENCY_REQUEST_ANSWER_SECONDS),
+    )
+    record_event(actor=None, action="emergency.request_by_channel", obj=req, summary=source_ref)
+    return req
+
+
+def emergency_request_answer(
+    *, actor: User, request: Any, action: str, note: str = "", meeting_at=None, level: str = ""
+) -> Any:
+    """A co-chair convenes (date and time, level) or declines (with reasons) a request; both
+    tell the requester and the members. A request raised to Deputies level convenes there."""
+    from apc.core import roles
+    from apc.core.exceptions import InvalidTransition
+    from apc.models import EmergencyRequest
+
+    if action not in ("convene", "decline"):
+        raise InvalidTransition(f"Unknown action {action!r}.")
+    require(actor, action, request)
+    errors: dict[str, list[str]] = {}
+    if action == "decline" and not note.strip():
+        errors["note"] = ["Give the reasons for declining."]
+    if action == "convene":
+        if meeting_at is None:
+            errors["meeting_at"] = ["Give the date and time of the meeting."]
+        elif meeting_at < timezone.now():
+            errors["meeting_at"] = ["The meeting cannot be in the past."]
+        if level and level not in EmergencyRequest.Level.values:
+            errors["level"] = ["Choose APC or Deputies Committee."]
+    if errors:
+        raise Invalid(errors=errors)
+    with transaction.atomic(durable=True):
+        locked = EmergencyRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != EmergencyRequest.Status.PENDING:
+            raise InvalidTransition(
+                f"This request was already {locked.get_status_display().lower()}."
+            )
+        locked.status = (
+            EmergencyRequest.Status.CONVENED
+            if action == "convene"
+            else EmergencyRequest.Status.DECLINED
+        )
+        locked.decided_by, locked.decided_at, locked.decision_note = (
+            actor,
+            timezone.now(),
+            note.strip(),
+        )
+        if action == "convene":
+            # a request at (or raised to) Deputies level is convened as a Deputies meeting
+            locked.meeting_level = (
+                EmergencyRequest.Level.DEPUTIES
+                if EmergencyRequest.Level.DEPUTIES in (locked.level, level)
+                else EmergencyRequest.Level.APC
+            )
+            locked.meeting_at = meeting_at
+        locked.save(
+            update_fields=[
+                "status",
+                "decided_by",
+                "decided_at",
+                "decision_note",
+                "meeting_level",
+                "meeting_at",
+            ]
+        )
+        record_event(
+            actor=actor,
+            action=f"emergency.{action}",
+            obj=locked,
+            changes={"status": {"before": "pending", "after": locked.status}},
+        )
+        recipients = users_with_role(roles.MEMBER) + users_with_role(roles.CO_CHAIR)
+        if locked.requested_by:
+            recipients.append(locked.requested_by)
+        if action == "convene":
+            when = timezone.localtime(meeting_at).strftime("%Y-%m-%d %H:%M %Z")
+            text = (
+                f"An emergency {locked.get_meeting_level_display()} meeting is convened for {when}."
+            )
+        else:
+            text = f"The request for an emergency meeting was declined: {locked.decision_note}"
+        _emergency_notify(locked, f"Emergency meeting {locked.status}", text, recipients, action)
+    return locked
+
+
+def breach_record(*, obj: Any, deadline: str, level: int, due) -> bool:
+    """Record that `obj` missed `deadline` at escalation `level`; False if already recorded.
+    Runs in the caller's transaction (the escalation task), so the breach, the notifications
+    it sends and the escalation itself happen once."""
+    from apc.models import DeadlineBreach
+
+    _, created = DeadlineBreach.objects.get_or_create(
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        deadline=deadline,
+        level=level,
+        defaults={"due": due},
+    )
+    if created:
+        record_event(
+            actor=None,
+            action=f"deadline.breach.{deadline}",
+            obj=obj,
+            summary=f"level {level}, due {due:%Y-%m-%d %H:%M}",
+        )
+    return created
+
+
+def emergency_requests_check(*, now=None) -> int:
+    """Raise every unanswered emergency request past its deadline to Deputies level (once) and
+    tell the co-chairs and the Deputies secretariat. Returns how many were raised."""
+    from apc.core import roles
+    from apc.models import EmergencyRequest
+
+    now = now or timezone.now()
+    raised = 0
+    overdue = EmergencyRequest.objects.filter(
+        status=EmergencyRequest.Status.PENDING, due__lt=now, raised_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(overdue):
+        with transaction.atomic():
+            req = EmergencyRequest.objects.select_for_update().get(pk=pk)
+            if req.raised_at is not None or req.status != EmergencyRequest.Status.PENDING:
+                continue
+            if not breach_record(obj=req, deadline="answer", level=3, due=req.due):
+                continue
+            before = req.level
+            req.level, req.raised_at = EmergencyRequest.Level.DEPUTIES, now
+            req.save(update_fields=["level", "raised_at"])
+            record_event(
+                actor=None,
+                action="emergency.raised_to_deputies",
+                obj=req,
+                changes={"level": {"before": before, "after": req.level}},
+            )
+            _emergency_notify(
+                req,
+                "Emergency meeting request raised to Deputies level",
+                f"No co-chair answered by {req.due:%Y-%m-%d %H:%M} UTC: the request is now at "
+                "the level of the Deputies Committee.",
+                users_with_role(roles.CO_CHAIR) + users_with_role(roles.DEPUTIES),
+                "raised",
+            )
+            raised += 1
+    return raised

@@ -59,3 +59,9 @@ def notify_event(
             event_key=event_key,
         )
     )
+
+
+@shared_task
+def emergency_request_deadlines_check() -> int:
+    """Raise unanswered emergency meeting requests to Deputies level (from database state)."""
+    return services.emergency_requests_check()

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apc import views
+from apc import emergency_views, views
 from apc.forms import LoginForm
 
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     path("inbox/<int:pk>/open/", views.notification_open, name="inbox-open"),
     path("audit/", views.AuditListView.as_view(), name="audit-list"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
+    path("emergency/", include(emergency_views.urlpatterns)),
     path("watchlist/", include("watchlist.urls")),
     path("api/v1/", include("apc.api_urls")),
     # OpenAPI 3 schema (401 without credentials) and its browsable docs (Swagger UI from the

@@ -10,11 +10,13 @@ from watchlist.models import (
     MonitoredIndicator,
     Observation,
     PlanTask,
+    PolicyReview,
     RiskScore,
     RiskVintage,
     SurveillanceRequest,
     TierChange,
     TierProposal,
+    Warning,
 )
 
 
@@ -62,6 +64,8 @@ for model, columns in [
     (RiskVintage, ["vintage", "source", "imported_at", "imported_by"]),
     (RiskScore, ["vintage", "country", "value", "rank"]),
     (Observation, ["observed_on", "monitored", "level", "marking"]),
+    (Warning, ["filed_at", "country", "severity", "status", "marking"]),
+    (PolicyReview, ["due", "warning", "status", "outcome"]),
 ]:
     admin.site.register(
         model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), {"list_display": columns})

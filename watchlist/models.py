@@ -390,3 +390,100 @@ class Observation(MarkedModel):
 
     def __str__(self) -> str:
         return f"{self.monitored} on {self.observed_on}: {self.get_level_display()}"
+
+
+class Warning(MarkedModel):  # noqa: A001 - the domain's word; never Python's warnings module
+    """A warning filed through the mass-atrocities alert channel (seeds/004, recommendation 2-4:
+    an alert channel for acute warning, akin to the dissent channel). Seen only by its filer,
+    the co-chairs and the directorate (members once it is on a meeting agenda); never deleted or
+    withdrawn. Filing opens its policy review automatically (recommendation 2-5)."""
+
+    class Severity(models.TextChoices):
+        ROUTINE = "routine", "Routine"
+        ELEVATED = "elevated", "Elevated"
+        ACUTE = "acute", "Acute"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        UNDER_REVIEW = "under_review", "Under review"
+        CLOSED = "closed", "Closed"
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="warnings")
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    title = models.CharField(max_length=200)
+    narrative = models.TextField()
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="warnings")
+    sources = models.TextField(blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filer_agency = models.ForeignKey("apc.Agency", on_delete=models.PROTECT, related_name="+")
+    identity_protected = models.BooleanField(
+        default=False, help_text="Show the filer's identity to the co-chairs only"
+    )
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.RECEIVED)
+    outcome = models.CharField(max_length=20, blank=True)
+    filed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    acknowledge_due = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The APC meeting whose agenda carries it (members see it from then on); a foreign key once
+    # meetings land (same column).
+    agenda_meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="warning_title_required"),
+            models.CheckConstraint(condition=~Q(narrative=""), name="warning_narrative_required"),
+        ]
+        indexes = [models.Index(fields=["status", "acknowledge_due"])]
+
+    def __str__(self) -> str:
+        return f"Warning #{self.pk}: {self.title}"
+
+
+class PolicyReview(models.Model):
+    """The policy review every warning triggers (seeds/004, recommendation 2-5: warning as an
+    automatic trigger of policy review). Closed only by a decision: an outcome and a rationale."""
+
+    class Outcome(models.TextChoices):
+        NO_CHANGE = "no_change", "No change"
+        TIER_CHANGE = "tier_change", "Tier change"
+        PLAN_UPDATE = "plan_update", "Plan update"
+        EMERGENCY_MEETING = "emergency_meeting", "Emergency meeting"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    warning = models.OneToOneField(Warning, on_delete=models.PROTECT, related_name="review")
+    assigned_agency = models.ForeignKey("apc.Agency", on_delete=models.PROTECT, related_name="+")
+    due = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    tier_change = models.ForeignKey(
+        TierChange, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    emergency_request_id = models.PositiveBigIntegerField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | (~Q(outcome="") & ~Q(rationale="")),
+                name="review_closed_with_outcome_and_rationale",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return f"Review of warning #{self.warning_id} ({self.status})"

@@ -16,11 +16,13 @@ from watchlist.models import (
     MonitoredIndicator,
     Observation,
     PlanTask,
+    PolicyReview,
     RiskScore,
     RiskVintage,
     SurveillanceRequest,
     TierChange,
     TierProposal,
+    Warning,
 )
 
 READERS = frozenset(
@@ -102,3 +104,46 @@ register_action("watchlist.import_scores", [roles.DIRECTORATE])
 register_action("watchlist.manage_indicators", [roles.DIRECTORATE])
 register_action("watchlist.view", READERS)
 register_action("watchlist.export", STAFF_READERS | {roles.API_CLIENT})
+
+
+# --- The alert channel ----------------------------------------------------------------------
+# Distribution (issue 4): the filer, the co-chairs and the directorate; nobody else, not even
+# other analysts of the same agency; APC members once the warning is on a meeting agenda.
+# A protected filer's identity is shown to the co-chairs only (and to the filer).
+
+
+def _warning_scope(user, action):
+    if action == "view" and roles.MEMBER in user.roles:
+        return Q(agenda_meeting_id__isnull=False)
+    if action == "see_filer" and (roles.DIRECTORATE in user.roles or roles.MEMBER in user.roles):
+        base = Q(identity_protected=False)
+        if roles.DIRECTORATE in user.roles:
+            return base
+        return base & Q(agenda_meeting_id__isnull=False)
+    return None
+
+
+register(
+    Warning,
+    Policy(
+        roles={
+            "view": FILE_KEEPERS,
+            "acknowledge": DIRECTORATE,
+            "see_filer": CHAIRS,
+        },
+        owner="filed_by",
+        owner_actions=frozenset({"view", "see_filer"}),
+        scope=_warning_scope,
+        marked_via=VIA_COUNTRY,
+    ),
+)
+# The review is the deliberation: the filer follows the warning's status, never the review.
+register(
+    PolicyReview,
+    Policy(
+        roles={"view": FILE_KEEPERS, "start": DIRECTORATE, "close": FILE_KEEPERS},
+        marked_via=("warning", "warning__country"),
+    ),
+)
+register_action("alerts.file", [roles.ANALYST, roles.MEMBER, roles.DIRECTORATE, roles.CO_CHAIR])
+register_action("alerts.triage", [roles.DIRECTORATE, roles.CO_CHAIR])

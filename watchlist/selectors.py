@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from apc.core.permissions import visible
@@ -17,12 +18,14 @@ from watchlist.models import (
     MonitoredIndicator,
     Observation,
     PlanTask,
+    PolicyReview,
     RiskScore,
     RiskVintage,
     SurveillanceRequest,
     Tier,
     TierChange,
     TierProposal,
+    Warning,
 )
 
 
@@ -166,3 +169,49 @@ def flags_for(user: Any) -> dict[str, list[Country]]:
         ),
         "listed_unscored": list(countries.filter(tier__isnull=False, risk_score__isnull=True)),
     }
+
+
+# --- The alert channel ----------------------------------------------------------------------
+
+
+def warnings_for(user: Any) -> QuerySet[Warning]:
+    """Warnings the user may see (distribution of the alert channel), newest first."""
+    return visible(user, Warning.objects.all()).select_related(
+        "country", "filed_by", "filer_agency", "acknowledged_by", "review"
+    )
+
+
+def my_warnings(user: Any) -> QuerySet[Warning]:
+    """The filer's own warnings, to follow their status."""
+    return warnings_for(user).filter(filed_by=user)
+
+
+def triage_queue(user: Any) -> QuerySet[Warning]:
+    """Open warnings ordered by their next deadline: the acknowledgement until acknowledged,
+    then the policy review (directorate and co-chairs)."""
+    next_due = Case(
+        When(acknowledged_at__isnull=True, then=F("acknowledge_due")),
+        default=F("review__due"),
+    )
+    return (
+        warnings_for(user)
+        .exclude(status=Warning.Status.CLOSED)
+        .annotate(next_due=next_due)
+        .order_by("next_due", "id")
+    )
+
+
+def filer_shown_ids(user: Any, warnings: Iterable[Warning]) -> set[int]:
+    """Ids of the given warnings whose filer the user may see (one query)."""
+    ids = [w.pk for w in warnings]
+    if not ids:
+        return set()
+    return set(
+        visible(user, Warning.objects.filter(pk__in=ids), "see_filer").values_list("pk", flat=True)
+    )
+
+
+def reviews_for(user: Any) -> QuerySet[PolicyReview]:
+    return visible(user, PolicyReview.objects.all()).select_related(
+        "warning", "warning__country", "tier_change", "closed_by"
+    )

@@ -1,7 +1,7 @@
 """HTML routes of the watchlist (namespace "watchlist")."""
 
-from watchlist.views import country, manage
+from watchlist.views import alerts, country, manage
 
 app_name = "watchlist"
 
-urlpatterns = [*manage.urlpatterns, *country.urlpatterns]
+urlpatterns = [*alerts.urlpatterns, *manage.urlpatterns, *country.urlpatterns]

@@ -306,3 +306,31 @@ WATCHLIST_FLAG_TOP_N = env.int("WATCHLIST_FLAG_TOP_N", default=30)
 # Who `import_risk_scores` records as the importer when --user is not given (a directorate
 # account; the embedded default uses the demo account "directorate").
 WATCHLIST_IMPORT_USER = env("WATCHLIST_IMPORT_USER", default="")
+
+# --- Alert channel deadlines (seconds; each a JSON object by severity in the environment) --
+# Acknowledgement by the directorate (issue 4: acute 2 h, elevated 24 h, routine 72 h).
+ALERT_ACK_SECONDS = env.json(
+    "ALERT_ACK_SECONDS", default={"acute": 2 * 3600, "elevated": 24 * 3600, "routine": 72 * 3600}
+)
+# Policy review (acute 48 h, elevated 7 days, routine 30 days until meetings set it).
+ALERT_REVIEW_SECONDS = env.json(
+    "ALERT_REVIEW_SECONDS",
+    default={"acute": 48 * 3600, "elevated": 7 * 86400, "routine": 30 * 86400},
+)
+# How long after a missed deadline the co-chairs hear of it if still unanswered (the directorate
+# lead hears at the deadline itself).
+ALERT_SECOND_LEVEL_SECONDS = env.json(
+    "ALERT_SECOND_LEVEL_SECONDS", default={"acute": 3600, "elevated": 12 * 3600, "routine": 86400}
+)
+# A co-chair answers an emergency meeting request within this time, or it rises to Deputies level.
+EMERGENCY_REQUEST_ANSWER_SECONDS = env.int("EMERGENCY_REQUEST_ANSWER_SECONDS", default=12 * 3600)
+# How often the deadlines are checked (from database state: a restart loses nothing).
+ALERT_CHECK_SECONDS = env.int("ALERT_CHECK_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["alerts-deadlines"] = {
+    "task": "watchlist.tasks.alert_deadlines_check",
+    "schedule": timedelta(seconds=ALERT_CHECK_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["emergency-request-deadlines"] = {
+    "task": "apc.tasks.emergency_request_deadlines_check",
+    "schedule": timedelta(seconds=ALERT_CHECK_SECONDS),
+}

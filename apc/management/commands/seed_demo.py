@@ -39,6 +39,7 @@ class Command(BaseCommand):
                         "is_active": True,
                         "is_staff": demo.superuser,
                         "is_superuser": demo.superuser,
+                        "is_directorate_lead": demo.lead,
                     },
                 )
                 user.set_password(DEMO_PASSWORD)
