@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from apc.api import InboxViewSet, MeView
+from apc.api_emergency import EmergencyRequestViewSet
 from watchlist.api import WatchlistViewSet
+from watchlist.api_alerts import PolicyReviewViewSet, WarningViewSet
 
 app_name = "api"
 
@@ -13,6 +15,9 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("inbox", InboxViewSet, basename="inbox")
 router.register("watchlist", WatchlistViewSet, basename="watchlist")
+router.register("alerts", WarningViewSet, basename="alerts")
+router.register("reviews", PolicyReviewViewSet, basename="reviews")
+router.register("emergency-requests", EmergencyRequestViewSet, basename="emergency-requests")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

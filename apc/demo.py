@@ -72,6 +72,7 @@ DEMO_USERS = (
         "directorate",
         "S",
         "Director, Crisis Prevention and Response",
+        lead=True,
     ),
     DemoUser("analyst.ic", "Tomas", "Novak", "odni", "analyst", "S", "Analyst, ODNI"),
     DemoUser("analyst.state", "Aisha", "Bello", "state", "analyst", "C", "Analyst, INR"),

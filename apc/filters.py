@@ -9,11 +9,11 @@ from apc.models import Agency, AuditEvent
 class AuditEventFilter(django_filters.FilterSet):
     """Filter the audit trail by actor, agency, action, object, outcome and date range."""
 
-    actor = django_filters.CharFilter(
-        field_name="actor_username", lookup_expr="iexact", label="Actor (username)"
-    )
+    # Events whose actor is a protected filer never match a filter on who or which agency:
+    # otherwise filtering by a name would reveal the identity the page masks.
+    actor = django_filters.CharFilter(method="by_actor", label="Actor (username)")
     agency = django_filters.ModelChoiceFilter(
-        field_name="actor_agency", queryset=Agency.objects.all(), label="Agency"
+        method="by_agency", queryset=Agency.objects.all(), label="Agency"
     )
     action = django_filters.CharFilter(lookup_expr="istartswith", label="Action starts with")
     object_type = django_filters.CharFilter(lookup_expr="iexact", label="Object type")
@@ -44,3 +44,9 @@ class AuditEventFilter(django_filters.FilterSet):
             "since",
             "until",
         ]
+
+    def by_actor(self, queryset, name, value):
+        return queryset.filter(actor_username__iexact=value, actor_protected=False)
+
+    def by_agency(self, queryset, name, value):
+        return queryset.filter(actor_agency=value, actor_protected=False)

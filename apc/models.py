@@ -82,6 +82,9 @@ class AuditEvent(MarkedModel):
     outcome = models.CharField(
         max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED, db_index=True
     )
+    # The actor is a filer whose identity is protected (alert channel): kept in the table, but
+    # the audit pages and exports show "Identity protected" instead of who, from where.
+    actor_protected = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

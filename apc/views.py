@@ -101,7 +101,9 @@ EXPORT_COLUMNS = [
     ("request_id", "request_id"),
     ("outcome", "outcome"),
     ("marking", "marking"),
+    ("actor_protected", "actor_protected"),
 ]
+PROTECTED = "(identity protected)"
 
 
 class _Echo:
@@ -129,7 +131,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     writer = csv.writer(_Echo())
-    header = [name for name, _ in EXPORT_COLUMNS]
+    header = [name for name, _ in EXPORT_COLUMNS if name != "actor_protected"]
     fields = [field for _, field in EXPORT_COLUMNS]
 
     def rows():
@@ -149,7 +151,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 rid,
                 outcome,
                 mark,
+                protected,
             ) = row
+            if protected:  # a protected filer: not who, nor from where
+                actor, agency, ip, ua = PROTECTED, PROTECTED, "", ""
             yield writer.writerow(
                 [
                     at.isoformat(),

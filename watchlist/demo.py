@@ -152,9 +152,100 @@ def _months_ago(months: int) -> date:
     return timezone.localdate() - timedelta(days=30 * months)
 
 
+WARNINGS = [
+    # (filer, iso3, severity, title, narrative, protected, state)
+    (
+        "analyst.ic",
+        "SDN",
+        "acute",
+        "Militia massing outside El Fasher",
+        "Several thousand fighters and technicals reported around the town; communications cut; "
+        "residents of one community told to leave within 48 hours.",
+        True,
+        "received",
+    ),
+    (
+        "analyst.state",
+        "MMR",
+        "elevated",
+        "Hate speech campaign ahead of clearance operations",
+        "State-aligned channels describe a minority as 'invaders'; checkpoints multiply.",
+        False,
+        "acknowledged",
+    ),
+    (
+        "analyst.ic",
+        "COD",
+        "elevated",
+        "Reprisal killings in Ituri",
+        "Two villages attacked in reprisal for an ambush; displaced persons report executions.",
+        False,
+        "under_review",
+    ),
+    (
+        "analyst.state",
+        "ETH",
+        "routine",
+        "Detentions of journalists",
+        "A wave of detentions of local journalists covering the conflict regions.",
+        False,
+        "closed",
+    ),
+    (
+        "analyst.ic",
+        "NGA",
+        "routine",
+        "Intercommunal clashes after cattle raids",
+        "Raids and counter-raids in two states; local militias recruiting.",
+        False,
+        "overdue",
+    ),
+]
+
+
+def seed_alerts(stdout) -> None:
+    """Warnings of each severity in different states, one overdue (issue 4, demo data)."""
+    from watchlist import alerts
+    from watchlist.models import Warning
+
+    if Warning.objects.exists():
+        return
+    staff = User.objects.get(username="directorate")
+    for username, iso3, severity, title, narrative, protected, state in WARNINGS:
+        warning = alerts.warning_file(
+            actor=User.objects.get(username=username),
+            country=Country.objects.get(iso3=iso3),
+            severity=severity,
+            title=title,
+            narrative=narrative,
+            identity_protected=protected,
+            sources="Demo reporting",
+            marking=Marking.U,
+        )
+        if state in ("acknowledged", "under_review", "closed"):
+            alerts.warning_acknowledge(actor=staff, warning=warning)
+        if state in ("under_review", "closed"):
+            alerts.review_start(actor=staff, review=warning.review)
+        if state == "closed":
+            alerts.review_close(
+                actor=staff,
+                review=warning.review,
+                outcome="no_change",
+                rationale="Covered by the existing prevention plan.",
+            )
+        if state == "overdue":
+            # demo only: as if it had been filed days ago and nobody acknowledged it
+            Warning.objects.filter(pk=warning.pk).update(
+                filed_at=timezone.now() - timedelta(days=4),
+                acknowledge_due=timezone.now() - timedelta(days=1),
+            )
+    stdout.write(f"Alert channel demo data: {len(WARNINGS)} warnings.")
+
+
 def seed(stdout) -> None:
     if TierChange.objects.exists():
         stdout.write("Watchlist demo data already present.")
+        seed_alerts(stdout)
         return
     chair = User.objects.get(username="cochair.nsc")
     staff = User.objects.get(username="directorate")
@@ -224,6 +315,7 @@ def seed(stdout) -> None:
                     source="Demo field reporting",
                     marking=Marking.C if months == 1 else Marking.U,
                 )
+    seed_alerts(stdout)
     stdout.write(
         f"Watchlist demo data: {len(events)} tier changes, 2 risk vintages, "
         f"{Indicator.objects.count()} indicators."

@@ -445,6 +445,10 @@ class Warning(MarkedModel):  # noqa: A001 - the domain's word; never Python's wa
     def __str__(self) -> str:
         return f"Warning #{self.pk}: {self.title}"
 
+    def audit_protects_actor(self, actor) -> bool:
+        """The filer's own acts on a protected warning would reveal who filed it."""
+        return self.identity_protected and getattr(actor, "pk", None) == self.filed_by_id
+
 
 class PolicyReview(models.Model):
     """The policy review every warning triggers (seeds/004, recommendation 2-5: warning as an

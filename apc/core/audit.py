@@ -46,6 +46,7 @@ def record_event(
     request: HttpRequest | None = None,
     summary: str = "",
     marking: str | None = None,
+    protect_actor: bool | None = None,
 ) -> AuditEvent:
     """Write one audit event in the current transaction (rolled back with the change). The event
     is marked like the record it concerns (or higher, with `marking`), since its summary and
@@ -54,6 +55,10 @@ def record_event(
 
     ctx = _request_context(request)
     own = obj.marking if isinstance(obj, markings.MarkedModel) else None
+    if protect_actor is None:
+        # a record may say that acting on it reveals a protected identity (a filer's warning)
+        protects = getattr(obj, "audit_protects_actor", None)
+        protect_actor = bool(protects and not isinstance(obj, type) and protects(actor))
     levels = [m for m in (own, marking) if m]
     object_type, object_id = _object_ref(obj)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
@@ -71,6 +76,7 @@ def record_event(
         request_id=ctx.request_id[:64],
         outcome=outcome,
         marking=markings.highest(levels),
+        actor_protected=protect_actor,
     )
 
 

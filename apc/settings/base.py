@@ -227,6 +227,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MarkingEnum": "apc.core.markings.Marking",
         "TierEnum": "watchlist.models.Tier",
+        "WarningStatusEnum": "watchlist.models.Warning.Status",
+        "PolicyReviewStatusEnum": "watchlist.models.PolicyReview.Status",
+        "EmergencyRequestStatusEnum": "apc.models.EmergencyRequest.Status",
+        "EmergencyLevelEnum": "apc.models.EmergencyRequest.Level",
     },
     # The docs page loads Swagger UI from our own static files (CSP 'self', no CDN).
     "SWAGGER_UI_DIST": "SIDECAR",

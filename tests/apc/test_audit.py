@@ -202,3 +202,21 @@ def test_only_auditors_read_or_export_the_trail(client, role):
     client.force_login(UserFactory(role=role))
     assert client.get(reverse("audit-list")).status_code == 403
     assert client.get(reverse("audit-export")).status_code == 403
+
+
+def test_a_protected_filers_identity_is_masked_for_auditors(client):
+    """Alert channel: a protected filer's identity reaches the co-chairs only, so the audit
+    pages show "Identity protected" for what the filer did to that warning, and a filter by
+    name or agency never finds those events."""
+    filer = UserFactory(username="whistle.blower", first_name="Wendy", last_name="Blower")
+    record_event(actor=filer, action="warning.file", protect_actor=True)
+    record_event(actor=filer, action="plain.event")
+    client.force_login(UserFactory(role=roles.AUDITOR))
+    page = client.get(reverse("audit-list")).content.decode()
+    assert "Identity protected" in page and page.count("whistle.blower") == 1  # the plain event
+    found = client.get(reverse("audit-list"), {"actor": "whistle.blower"}).context["events"]
+    assert [e.action for e in found] == ["plain.event"]
+    rows = b"".join(client.get(reverse("audit-export")).streaming_content).decode()
+    protected_rows = [r for r in rows.splitlines() if "warning.file" in r]
+    assert protected_rows and "whistle.blower" not in protected_rows[0]
+    assert "(identity protected)" in protected_rows[0]

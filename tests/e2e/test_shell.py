@@ -52,6 +52,8 @@ def test_wrong_password_shows_an_error(app, demo_users):
 def test_analyst_signs_in_reads_a_notification_and_signs_out(app, demo_users):
     analyst = demo_users("analyst.ic")
     NotificationFactory(recipient=analyst, subject="APC meeting on Thursday", link="")
+    unread = analyst.notifications.filter(read_at__isnull=True).count()  # demo data + the meeting
+    total = analyst.notifications.count()
     page = app.page
 
     app.login("analyst.ic", DEMO_PASSWORD)
@@ -63,7 +65,7 @@ def test_analyst_signs_in_reads_a_notification_and_signs_out(app, demo_users):
     expect(nav.get_by_role("link", name="Home", exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name=re.compile(r"^Inbox\b"))).to_be_visible()
     expect(nav.get_by_role("link", name="Audit")).to_have_count(0)
-    expect(page.get_by_test_id("unread-count")).to_have_text("2")  # the welcome + the meeting
+    expect(page.get_by_test_id("unread-count")).to_have_text(str(unread))
 
     expect(account_fact(app, "Agency")).to_have_text("Intelligence Community (ODNI)")
     expect(account_fact(app, "Role")).to_have_text("analyst")
@@ -72,15 +74,15 @@ def test_analyst_signs_in_reads_a_notification_and_signs_out(app, demo_users):
     app.click_and_wait(nav.get_by_role("link", name=re.compile(r"^Inbox\b")))
     assert app.path == "/inbox/"
     expect(page.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
-    expect(page.get_by_text("2 unread of 2.")).to_be_visible()
+    expect(page.get_by_text(f"{unread} unread of {total}.")).to_be_visible()
 
     app.click_and_wait(page.get_by_role("link", name=re.compile("APC meeting on Thursday")))
     assert re.fullmatch(r"/inbox/\d+/", app.path)
     expect(page.get_by_role("heading", level=1)).to_contain_text("APC meeting on Thursday")
-    expect(page.get_by_test_id("unread-count")).to_have_text("1")
+    expect(page.get_by_test_id("unread-count")).to_have_text(str(unread - 1))
 
     app.click_and_wait(page.get_by_role("link", name="Back to the inbox"))
-    expect(page.get_by_text("1 unread of 2.")).to_be_visible()
+    expect(page.get_by_text(f"{unread - 1} unread of {total}.")).to_be_visible()
 
     # Not an auditor: the audit trail is refused (and the refusal page is checked too).
     app.goto("/audit/", status=403)
@@ -138,9 +140,15 @@ def test_auditor_filters_the_audit_trail(app, demo_users):
 
     # A filter in the URL, by agency and outcome.
     state = state_analyst.agency
+    from apc.models import AuditEvent
+
+    expected = AuditEvent.objects.filter(
+        actor_agency=state, outcome="allowed", actor_protected=False
+    ).count()
     app.goto(f"/audit/?agency={state.pk}&outcome=allowed")
     expect(page.get_by_label("Agency")).to_have_value(str(state.pk))
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(min(expected, 25))
+    expect(rows.filter(has_text="Draft response plan")).to_have_count(1)
     expect(rows.filter(has_text="auth.login")).to_have_count(0)
 
     # An invalid filter: the form says so, and nothing is listed.
