@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('apc', '0004_alert_channel'),
+        ("apc", "0004_alert_channel"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='actor_protected',
+            model_name="auditevent",
+            name="actor_protected",
             field=models.BooleanField(default=False),
         ),
     ]
