@@ -395,3 +395,17 @@ def test_the_filers_own_acts_on_a_protected_warning_are_masked_in_the_audit_trai
     assert not AuditEvent.objects.get(
         action="warning.file", object_id=str(plain.pk)
     ).actor_protected
+
+
+def test_the_country_page_lists_only_the_warnings_the_reader_may_see(client, analyst, staff):
+    from django.urls import reverse
+
+    warning = file(analyst, title="Checkpoints multiply")
+    url = reverse("watchlist:country-detail", args=["SDN"])
+    client.force_login(staff)
+    assert "Checkpoints multiply" in client.get(url).content.decode()
+    client.force_login(UserFactory(role=roles.ANALYST, agency=analyst.agency))
+    assert "Checkpoints multiply" not in client.get(url).content.decode()
+    client.force_login(UserFactory(role=roles.MEMBER))
+    assert "Checkpoints multiply" not in client.get(url).content.decode()
+    assert warning.pk

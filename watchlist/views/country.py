@@ -363,8 +363,11 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     )
     can_change = can(user, "change_tier", country)
     can_propose = can(user, "propose_tier", country)
+    warnings = list(selectors.warnings_for(user).filter(country=country)[:20])
     context = {
         "country": country,
+        # alert-channel warnings on this country that the user may see (titles and status only)
+        "warnings": warnings,
         "history": history,
         "scores": scores,
         "risk_chart": {
