@@ -170,7 +170,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 
 def end_sessions_of(user: User) -> int:
     """Delete every stored session that belongs to `user` (cache entries expire with them)."""
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore
 
     doomed = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
@@ -417,16 +417,22 @@ def emergency_request_answer(
             obj=locked,
             changes={"status": {"before": "pending", "after": locked.status}},
         )
-        recipients = users_with_role(roles.MEMBER) + users_with_role(roles.CO_CHAIR)
+        # The requester and the co-chairs hear either way; the members hear of a convened
+        # meeting, and of a declined request only when a member made it. A request the alert
+        # channel made stays within the warning's distribution (directorate, co-chairs).
+        recipients = users_with_role(roles.CO_CHAIR) + users_with_role(roles.DIRECTORATE)
         if locked.requested_by:
             recipients.append(locked.requested_by)
+        if action == "convene" or locked.requested_by is not None:
+            recipients += users_with_role(roles.MEMBER)
         if action == "convene":
             when = timezone.localtime(meeting_at).strftime("%Y-%m-%d %H:%M %Z")
-            text = (
-                f"An emergency {locked.get_meeting_level_display()} meeting is convened for {when}."
-            )
-        else:
+            level_name = locked.get_meeting_level_display()
+            text = f"An emergency {level_name} meeting is convened for {when}."
+        elif locked.requested_by is not None:
             text = f"The request for an emergency meeting was declined: {locked.decision_note}"
+        else:
+            text = "The request for an emergency meeting was declined by a co-chair."
         _emergency_notify(locked, f"Emergency meeting {locked.status}", text, recipients, action)
     return locked
 

@@ -153,8 +153,8 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                 mark,
                 protected,
             ) = row
-            if protected:  # a protected filer: not who, nor from where
-                actor, agency, ip, ua = PROTECTED, PROTECTED, "", ""
+            if protected:  # a protected filer: not who, nor from where, nor which request
+                actor, agency, ip, ua, rid = PROTECTED, PROTECTED, "", "", ""
             yield writer.writerow(
                 [
                     at.isoformat(),

@@ -19,6 +19,12 @@ fi
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/apc}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/14}"
 
+# The database DATABASE_URL names (makemigrations --check looks at its history); pytest makes
+# its own test_<name> database.
+dbname="${DATABASE_URL##*/}"
+psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='${dbname}'" | grep -q 1 \
+  || createdb -h 127.0.0.1 -U postgres "$dbname"
+
 echo "test: ruff"
 $BIN/ruff check --quiet .
 $BIN/ruff format --check --quiet .

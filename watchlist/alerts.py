@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,8 +135,9 @@ def warning_file(
             request = apc_services.emergency_request_for_channel(
                 source_ref=f"watchlist.warning:{warning.pk}",
                 countries=[country.iso3],
-                reasons=f"Acute warning #{warning.pk} filed through the alert channel: "
-                f"{warning.title}",
+                # neutral: a raised request reaches the Deputies secretariat, which is outside
+                # the warning's distribution
+                reasons=f"Acute warning #{warning.pk} on {country.name} through the alert channel.",
                 marking=marking,
             )
             outbox_enqueue(
@@ -191,10 +192,19 @@ def review_start(*, actor: User, review: PolicyReview) -> PolicyReview:
         ):
             raise InvalidTransition("This review is already under way or closed.")
         warning.status = Warning.Status.UNDER_REVIEW
-        if warning.acknowledged_at is None:
+        if warning.acknowledged_at is None:  # taking up the review acknowledges the warning
             warning.acknowledged_at, warning.acknowledged_by = timezone.now(), actor
+            record_event(actor=actor, action="warning.acknowledge", obj=warning)
         warning.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
         record_event(actor=actor, action="review.start", obj=locked)
+        notify(
+            [warning.filed_by],
+            f"Your warning #{warning.pk} is under review",
+            "The directorate has taken up the policy review of your warning.",
+            link=warning_link(warning),
+            marking=markings.Marking.U,
+            event_key=f"warning:{warning.pk}:under_review",
+        )
     return locked
 
 
@@ -223,11 +233,12 @@ def review_close(
             raise InvalidTransition("This review is already closed.")
         warning = locked.warning
         if outcome == PolicyReview.Outcome.TIER_CHANGE:
-            require(actor, "change_tier", warning.country)
-            change = watchlist_services._apply_tier_change(
+            # The tier history is read by every watchlist reader: it records the decision and
+            # where it came from, never the review's deliberation.
+            change = watchlist_services.tier_change_in_transaction(
                 country=warning.country,
-                to_tier=watchlist_services._clean_tier(tier),
-                rationale=rationale.strip(),
+                to_tier=tier,
+                rationale=f"Decided on the policy review of alert-channel warning #{warning.pk}.",
                 actor=actor,
                 source=warning,
             )
@@ -236,12 +247,23 @@ def review_close(
             locked.tier_change = change
         if outcome == PolicyReview.Outcome.EMERGENCY_MEETING:
             request = apc_services.emergency_request_for_channel(
-                source_ref=f"watchlist.warning:{warning.pk}",
+                source_ref=f"watchlist.policyreview:{locked.pk}",
                 countries=[warning.country_id],
-                reasons=f"Policy review of warning #{warning.pk}: {rationale.strip()}",
+                reasons=f"The policy review of warning #{warning.pk} on {warning.country.name} "
+                "asks for an emergency meeting.",
                 marking=warning.marking,
             )
             locked.emergency_request_id = request.pk
+            outbox_enqueue(
+                "apc.tasks.notify_event",
+                _ids(apc_services.users_with_role(roles.CO_CHAIR)),
+                "Emergency meeting requested by a policy review",
+                f"Answer by {request.due:%Y-%m-%d %H:%M} UTC or it rises to Deputies level.",
+                reverse("emergency-detail", args=[request.pk]),
+                warning.marking,
+                f"review:{locked.pk}:emergency",
+                dedupe_key=f"review:{locked.pk}:emergency",
+            )
         locked.status, locked.outcome, locked.rationale = (
             PolicyReview.Status.CLOSED,
             outcome,
@@ -282,13 +304,13 @@ def review_close(
     return locked
 
 
-def _escalate(obj: Any, warning: Warning, deadline: str, due, now) -> int:
+def _escalate(obj: Any, warning: Warning, deadline: str, due, now, people: dict) -> int:
     """Level 1 at the deadline (the directorate lead), level 2 later (the co-chairs)."""
     sent = 0
-    levels = [(1, due, apc_services.directorate_leads())]
+    levels = [(1, due, people["leads"])]
     second = due + _seconds(settings.ALERT_SECOND_LEVEL_SECONDS, warning.severity)
     if now >= second:
-        levels.append((2, second, apc_services.users_with_role(roles.CO_CHAIR)))
+        levels.append((2, second, people["chairs"]))
     what = {"acknowledge": "was not acknowledged", "review": "has no decided policy review"}[
         deadline
     ]
@@ -311,19 +333,70 @@ def _escalate(obj: Any, warning: Warning, deadline: str, due, now) -> int:
     return sent
 
 
+def _fully_escalated(model: type, deadline: str):
+    """Rows whose last escalation level is already recorded (nothing more to do for them)."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    from apc.models import DeadlineBreach
+
+    return Exists(
+        DeadlineBreach.objects.filter(
+            object_type=model._meta.label_lower,
+            object_id=Cast(OuterRef("pk"), output_field=models.CharField()),
+            deadline=deadline,
+            level=2,
+        )
+    )
+
+
 def alert_deadlines_check(*, now=None) -> int:
     """Escalate every missed acknowledgement and review deadline (from database state; running
     it again records and sends nothing new). Returns how many breaches were recorded."""
     now = now or timezone.now()
+    people = {
+        "leads": apc_services.directorate_leads(),
+        "chairs": apc_services.users_with_role(roles.CO_CHAIR),
+    }
     count = 0
-    unacknowledged = Warning.objects.filter(
-        acknowledged_at__isnull=True, acknowledge_due__lt=now
-    ).exclude(status=Warning.Status.CLOSED)
+    unacknowledged = (
+        Warning.objects.filter(acknowledged_at__isnull=True, acknowledge_due__lt=now)
+        .exclude(status=Warning.Status.CLOSED)
+        .exclude(_fully_escalated(Warning, "acknowledge"))
+    )
     for warning in unacknowledged:
-        count += _escalate(warning, warning, "acknowledge", warning.acknowledge_due, now)
-    overdue = PolicyReview.objects.filter(
-        status=PolicyReview.Status.OPEN, due__lt=now
-    ).select_related("warning")
+        count += _escalate(warning, warning, "acknowledge", warning.acknowledge_due, now, people)
+    overdue = (
+        PolicyReview.objects.filter(status=PolicyReview.Status.OPEN, due__lt=now)
+        .exclude(_fully_escalated(PolicyReview, "review"))
+        .select_related("warning")
+    )
     for review in overdue:
-        count += _escalate(review, review.warning, "review", review.due, now)
+        count += _escalate(review, review.warning, "review", review.due, now, people)
     return count
+
+
+def warnings_list_read(
+    *, actor: User, warnings: list, where: str, request: Any = None, marked: list | None = None
+) -> None:
+    """Audit one read of a list of warnings (or of their reviews): one event naming the ids
+    shown. When the reader is the protected filer of any of them, the event is masked for
+    auditors and names no ids (ids would let an auditor link the filer to the filing)."""
+    protect = any(
+        getattr(w, "identity_protected", False) and w.filed_by_id == getattr(actor, "pk", None)
+        for w in warnings
+    )
+    ids = [w.pk for w in warnings]
+    records = marked if marked is not None else warnings
+    record_event(
+        actor=actor,
+        protect_actor=protect,
+        action=f"{warnings[0]._meta.model_name if warnings else 'warning'}.list",
+        obj=type(warnings[0]) if warnings else Warning,
+        request=request,
+        summary=f"{where}: {len(ids)} shown" + ("" if protect else f": {', '.join(map(str, ids))}"),
+        changes={} if protect else {"ids": ids},
+        marking=markings.highest(
+            m for r in records for m in (r.marking, getattr(r, "country", r).marking)
+        ),
+    )

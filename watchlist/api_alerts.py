@@ -27,9 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apc.core import markings
 from apc.core.api import PolicyViewSet
-from apc.core.audit import record_event
 from apc.core.permissions import can, require
 from apc.models import EmergencyRequest
 from watchlist import alerts, selectors
@@ -125,23 +123,9 @@ def _reviews_for(user: Any) -> QuerySet[PolicyReview]:
 
 
 def _audit_list(request: Request, label: str, model: type, rows: list, marked: list) -> None:
-    """One audit event per list read, naming the ids shown, marked like the highest record
-    shown (`marked`: the rows or the marked records they belong to)."""
-    ids = [row.pk for row in rows]
-    record_event(
-        actor=request.user,
-        protect_actor=any(
-            getattr(r, "identity_protected", False) and r.filed_by_id == request.user.pk
-            for r in rows
-        ),
-        action=f"{label}.list",
-        obj=model,
-        summary=f"{len(ids)} shown: {', '.join(map(str, ids))}"[:300],
-        changes={"ids": ids, "query": request.query_params.urlencode()[:500]},
-        marking=markings.highest(
-            m for record in marked for m in (record.marking, record.country.marking)
-        ),
-        request=request,
+    """One audit event per list read (see alerts.warnings_list_read)."""
+    alerts.warnings_list_read(
+        actor=request.user, warnings=rows, where=f"api {label} list", request=request, marked=marked
     )
 
 

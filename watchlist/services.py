@@ -112,6 +112,26 @@ def tier_change(
         )
 
 
+def tier_change_in_transaction(
+    *,
+    country: Country,
+    to_tier: str | None,
+    rationale: str,
+    actor: User,
+    source: Model | None = None,
+) -> TierChange | None:
+    """tier_change for a caller that already holds a transaction (closing a policy review):
+    the same policy check, validation and consequences, in the caller's transaction."""
+    require(actor, "change_tier", country)
+    return _apply_tier_change(
+        country=country,
+        to_tier=_clean_tier(to_tier),
+        rationale=_clean_rationale(rationale),
+        actor=actor,
+        source=source,
+    )
+
+
 def _apply_tier_change(
     *, country, to_tier, rationale, actor, meeting=None, source=None, proposal=None, effective=None
 ) -> TierChange | None:

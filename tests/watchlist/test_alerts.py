@@ -248,13 +248,57 @@ def test_a_tier_change_outcome_goes_through_tier_change(analyst, staff, chair):
     assert change.to_tier == Tier.MODERATE and change.decided_by == chair
 
 
-def test_an_emergency_meeting_outcome_requests_one_once(analyst, staff):
+def test_an_emergency_meeting_outcome_requests_one_and_tells_the_co_chairs(analyst, staff):
     warning = file(analyst, "acute")
+    channel_request = EmergencyRequest.objects.get()
     review = alerts.review_close(
-        actor=staff, review=warning.review, outcome="emergency_meeting", rationale="r"
+        actor=staff,
+        review=warning.review,
+        outcome="emergency_meeting",
+        rationale="Secret reasoning",
     )
-    assert EmergencyRequest.objects.count() == 1
-    assert review.emergency_request_id == EmergencyRequest.objects.get().pk
+    request = EmergencyRequest.objects.get(pk=review.emergency_request_id)
+    assert request != channel_request  # its own request, even if the channel's was answered
+    assert request.source_ref == f"watchlist.policyreview:{review.pk}"
+    assert "Secret reasoning" not in request.reasons
+    assert OutboxMessage.objects.filter(dedupe_key=f"review:{review.pk}:emergency").exists()
+
+
+def test_a_raised_requests_reasons_never_carry_the_warning(analyst):
+    file(analyst, "acute", title="Names of the informants")
+    assert "informants" not in EmergencyRequest.objects.get().reasons
+
+
+def test_the_tier_history_never_carries_the_deliberation(analyst, chair):
+    warning = file(analyst)
+    alerts.review_close(
+        actor=chair,
+        review=warning.review,
+        outcome="tier_change",
+        rationale="Deliberation that stays private",
+        tier=Tier.MODERATE,
+    )
+    assert "Deliberation" not in TierChange.objects.get().rationale
+
+
+def test_declining_a_channel_request_stays_within_the_distribution(analyst, chair):
+    member = UserFactory(role=roles.MEMBER)
+    file(analyst, "acute")
+    request = EmergencyRequest.objects.get()
+    apc_services.emergency_request_answer(
+        actor=chair, request=request, action="decline", note="Private note about the warning"
+    )
+    declined = Notification.objects.filter(event_key=f"emergency:{request.pk}:decline")
+    assert not declined.filter(recipient=member).exists()
+    assert not declined.filter(body__contains="Private note").exists()
+
+
+def test_a_protected_filers_list_reads_name_no_ids_for_auditors(analyst):
+    protected = file(analyst, identity_protected=True)
+    alerts.warnings_list_read(actor=analyst, warnings=[protected], where="mine")
+    event = AuditEvent.objects.get(action="warning.list")
+    assert event.actor_protected and event.changes == {}
+    assert str(protected.pk) not in event.summary
 
 
 def test_warnings_are_never_deleted():

@@ -2,8 +2,9 @@
 
 Issue 4, "Tests that must exist": an acute warning filed through the API leads to the emergency
 request's notifications reaching the co-chairs' inboxes; an overdue acknowledgement escalates
-(short deadlines); with the broker unreachable at filing time, filing succeeds and the
-notification is delivered exactly once after the broker is back.
+(short deadlines); the unanswered emergency request rises to Deputies level on its deadline;
+with the broker unreachable at filing time, filing succeeds and the notification is delivered
+exactly once after the broker is back.
 """
 
 import json
@@ -40,6 +41,7 @@ def people():
         "analyst": UserFactory(role="analyst"),
         "chairs": [UserFactory(role="co_chair"), UserFactory(role="co_chair")],
         "lead": UserFactory(role="directorate", is_directorate_lead=True),
+        "deputies": UserFactory(role="deputies"),
     }
 
 
@@ -85,7 +87,7 @@ def chairs_notified(people, warning) -> int:
     ).count()
 
 
-@override_settings(ALERT_ACK_SECONDS=SHORT_ACK)
+@override_settings(ALERT_ACK_SECONDS=SHORT_ACK, EMERGENCY_REQUEST_ANSWER_SECONDS=3)
 def test_acute_warning_reaches_the_co_chairs_and_a_missed_acknowledgement_escalates(
     client, people, worker
 ):

@@ -37,7 +37,6 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from apc import selectors as apc_selectors
-from apc.core import markings
 from apc.core.audit import record_event
 from apc.core.exceptions import Invalid, InvalidTransition
 from apc.core.permissions import can, require, visible
@@ -53,18 +52,8 @@ OUTCOMES = dict(PolicyReview.Outcome.choices)
 
 
 def _audit_list(request: HttpRequest, shown: list[Warning], where: str) -> None:
-    """One audit event per list read, naming the warnings it showed."""
-    ids = [w.pk for w in shown]
-    record_event(
-        actor=request.user,
-        protect_actor=any(w.identity_protected and w.filed_by_id == request.user.pk for w in shown),
-        action="warning.list",
-        obj=Warning,
-        request=request,
-        summary=f"{where}: {len(ids)} warning(s) shown",
-        changes={"ids": ids},
-        marking=markings.highest(w.marking for w in shown),
-    )
+    """One audit event per list read (see alerts.warnings_list_read)."""
+    alerts.warnings_list_read(actor=request.user, warnings=shown, where=where, request=request)
 
 
 def _filer(warning: Warning, shown: bool) -> dict[str, Any]:

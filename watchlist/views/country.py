@@ -26,7 +26,7 @@ from apc.core.audit import record_event
 from apc.core.exceptions import Conflict, Invalid
 from apc.core.permissions import can, require, visible
 from apc.core.views import PolicyListView, get_visible_or_404
-from watchlist import selectors, services
+from watchlist import alerts, selectors, services
 from watchlist.filters import CountryFilter
 from watchlist.forms import CountryProfileForm, TierChangeForm
 from watchlist.models import (
@@ -364,6 +364,10 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     can_change = can(user, "change_tier", country)
     can_propose = can(user, "propose_tier", country)
     warnings = list(selectors.warnings_for(user).filter(country=country)[:20])
+    if warnings:  # reading warnings is audited, even as a list on the country page
+        alerts.warnings_list_read(
+            actor=user, warnings=warnings, where=f"country page {country.iso3}", request=request
+        )
     context = {
         "country": country,
         # alert-channel warnings on this country that the user may see (titles and status only)
