@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 
-from apc.core.forms import style_form
+from apc.core.forms import StyledForm
 from apc.models import EmergencyRequest
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -42,22 +42,6 @@ def duration_text(seconds: int) -> str:
     if seconds >= 60 and seconds % 60 == 0:
         return unit(seconds // 60, "minute")
     return unit(seconds, "second")
-
-
-class StyledForm(forms.Form):
-    """A form that styles itself for USWDS and takes a service's `Invalid.errors`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_form(self)
-
-    def add_domain_errors(self, errors: dict[str, list[str]], fallback: str = "") -> None:
-        for field, messages in errors.items():
-            target = field if field in self.fields else None
-            for message in messages or [fallback]:
-                self.add_error(target, message)
-        if not errors and fallback:
-            self.add_error(None, fallback)
 
 
 class EmergencyRequestForm(StyledForm):

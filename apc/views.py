@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from apc import selectors, services
 from apc.core.audit import record_event
+from apc.core.csvutil import Echo, safe_text
 from apc.core.permissions import require
 from apc.core.views import PolicyDetailView, PolicyListView, get_visible_or_404
 from apc.filters import AuditEventFilter
@@ -106,11 +107,6 @@ EXPORT_COLUMNS = [
 PROTECTED = "(identity protected)"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_GET
 def audit_export(request: HttpRequest) -> HttpResponse:
@@ -130,7 +126,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         summary=f"filters: {request.GET.urlencode()}"[:300],
         request=request,
     )
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     header = [name for name, _ in EXPORT_COLUMNS if name != "actor_protected"]
     fields = [field for _, field in EXPORT_COLUMNS]
 
@@ -163,10 +159,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                     action,
                     otype,
                     oid,
-                    _csv_safe(summary),
-                    _csv_safe(json.dumps(changes, sort_keys=True) if changes else ""),
+                    safe_text(summary),
+                    safe_text(json.dumps(changes, sort_keys=True) if changes else ""),
                     ip or "",
-                    _csv_safe(ua),
+                    safe_text(ua),
                     rid,
                     outcome,
                     mark,
@@ -176,11 +172,6 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="apc-audit.csv"'
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formula injection (OWASP CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @never_cache

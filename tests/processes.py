@@ -93,3 +93,22 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2) -> bool:
             return True
         time.sleep(interval)
     return False
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """Environment for a worker that shares the running test's database, Redis and queue
+    (its queue is emptied first, so only what the test publishes is consumed)."""
+    import redis
+    from django.conf import settings
+    from django.db import connection
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+    db = connection.settings_dict
+    return clean_env(
+        DJANGO_SETTINGS_MODULE="apc.settings.test",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        REDIS_URL=settings.REDIS_URL,
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+        **extra,
+    )

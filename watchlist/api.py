@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from apc.core import markings
 from apc.core.api import CLASSIFICATION_HEADER, PolicyViewSet
+from apc.core.csvutil import safe_text
 from apc.core.permissions import require
 from apc.core.views import get_visible_or_404
 from watchlist import selectors, services
@@ -45,8 +46,8 @@ NO_CHANGE = inline_serializer(
 
 def _csv_cell(value: Any) -> Any:
     """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        return safe_text(value)
     return "" if value is None else value
 
 

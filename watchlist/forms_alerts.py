@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from apc.core import markings
-from apc.core.forms import style_form
+from apc.core.forms import StyledForm
 from apc.forms_emergency import duration_text
 from watchlist.models import Country, Indicator, PolicyReview, Tier, Warning
 
@@ -63,21 +63,8 @@ OUTCOME_EXPLANATIONS = {
 }
 
 
-class StyledForm(forms.Form):
-    """A form that styles itself for USWDS and takes a service's `Invalid.errors`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_form(self)
-
-    def add_domain_errors(self, errors: dict[str, list[str]], fallback: str = "") -> None:
-        """Show a service's field errors on the matching fields (others on the form)."""
-        for field, messages in errors.items():
-            target = field if field in self.fields else None
-            for message in messages or [fallback]:
-                self.add_error(target, message)
-        if not errors and fallback:
-            self.add_error(None, fallback)
+class ChoiceForm(StyledForm):
+    """A styled form with radio and checkbox fields that explain each option."""
 
     def _choice_inputs(self, name: str, css: str) -> None:
         """Radios and checkboxes: USWDS classes; the hint belongs to the fieldset, not to each
@@ -97,7 +84,7 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_category_display()})"
 
 
-class WarningForm(StyledForm):
+class WarningForm(ChoiceForm):
     """A warning filed through the alert channel: country, severity, what is feared, the
     indicators from the watchlist's catalogue it cites, its sources, its marking (up to the
     filer's clearance) and whether the filer's identity is shown to the co-chairs only."""
@@ -195,7 +182,7 @@ class WarningForm(StyledForm):
         }
 
 
-class ReviewCloseForm(StyledForm):
+class ReviewCloseForm(ChoiceForm):
     """The decision that closes a policy review: its outcome, the rationale, and the new tier
     for a tier change. The tier-change outcome is offered only to those who may change tiers."""
 

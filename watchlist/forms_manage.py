@@ -12,27 +12,10 @@ from django import forms
 from django.utils import timezone
 
 from apc.core import markings
-from apc.core.forms import style_form
+from apc.core.forms import StyledForm
 from watchlist.models import Indicator, Observation, SurveillanceRequest
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-
-class StyledForm(forms.Form):
-    """A form that styles itself for USWDS."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_form(self)
-
-    def add_domain_errors(self, errors: dict[str, list[str]], fallback: str = "") -> None:
-        """Show a service's `Invalid.errors` on the matching fields (others on the form)."""
-        for field, messages in errors.items():
-            target = field if field in self.fields else None
-            for message in messages or [fallback]:
-                self.add_error(target, message)
-        if not errors and fallback:
-            self.add_error(None, fallback)
 
 
 class ProposalDecisionForm(StyledForm):

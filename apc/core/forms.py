@@ -21,3 +21,20 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
         if field.help_text:
             widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-hint"
     return form
+
+
+class StyledForm(forms.Form):
+    """A form that styles itself for USWDS and takes a service's `Invalid.errors`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
+    def add_domain_errors(self, errors: dict[str, list[str]], fallback: str = "") -> None:
+        """Show a service's field errors on the matching fields (others on the form)."""
+        for field, messages in errors.items():
+            target = field if field in self.fields else None
+            for message in messages or [fallback]:
+                self.add_error(target, message)
+        if not errors and fallback:
+            self.add_error(None, fallback)

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from apc import services
 from apc.models import Notification
 from tests.factories import UserFactory
-from tests.processes import celery_worker, clean_env, wait_for
+from tests.processes import celery_worker, wait_for, worker_env
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +22,7 @@ def _emailed(pk: int) -> bool:
 
 def test_worker_runs_committed_work_and_never_rolled_back_work(tmp_path):
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)  # start from an empty queue
-    db = connection.settings_dict
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="apc.settings.test",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        REDIS_URL=settings.REDIS_URL,
-        CELERY_TASK_DEFAULT_QUEUE=queue,
-    )
+    env = worker_env()
     user = UserFactory()
     with celery_worker(env, tmp_path / "worker.log", queue=queue) as log:
         with transaction.atomic():
@@ -61,7 +54,6 @@ def test_work_recorded_while_the_broker_is_down_is_done_once_when_it_returns(tmp
     from apc.models import OutboxMessage
 
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
     chairs = [UserFactory(role="co_chair"), UserFactory(role="co_chair")]
     args = ([u.pk for u in chairs], "Acute warning filed", "Body", "/", "U", "warning:1:acute")
 
@@ -77,13 +69,7 @@ def test_work_recorded_while_the_broker_is_down_is_done_once_when_it_returns(tmp
     message.refresh_from_db()
     assert message.published_at is None and message.done_at is None  # committed, not lost
 
-    db = connection.settings_dict
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="apc.settings.test",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        REDIS_URL=settings.REDIS_URL,
-        CELERY_TASK_DEFAULT_QUEUE=queue,
-    )
+    env = worker_env()
     with celery_worker(env, tmp_path / "worker.log", queue=queue) as log:
         OutboxMessage.objects.filter(pk=message.pk).update(
             created_at=message.created_at - timedelta(minutes=1)

@@ -9,15 +9,13 @@ from __future__ import annotations
 import re
 
 import pytest
-import redis
 from django.conf import settings
-from django.db import connection
 from playwright.sync_api import expect
 
 from apc.demo import DEMO_PASSWORD
 from apc.models import EmergencyRequest, Notification
 from tests.e2e.test_alerts import tick
-from tests.processes import celery_worker, clean_env, wait_for
+from tests.processes import celery_worker, wait_for, worker_env
 from watchlist.models import Warning
 
 pytestmark = pytest.mark.worker
@@ -27,14 +25,7 @@ TITLE = "Fighters surround a displacement camp"
 
 def test_an_acute_warning_reaches_the_co_chairs_inbox_within_seconds(app, demo_users, tmp_path):
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
-    db = connection.settings_dict
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="apc.settings.test",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        REDIS_URL=settings.REDIS_URL,
-        CELERY_TASK_DEFAULT_QUEUE=queue,
-    )
+    env = worker_env()
     chair = demo_users("cochair.nsc")
     page = app.page
     with celery_worker(env, tmp_path / "worker.log", queue=queue) as log:

@@ -10,16 +10,14 @@ exactly once after the broker is back.
 import json
 
 import pytest
-import redis
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from apc.celery import app
 from apc.models import DeadlineBreach, Notification, OutboxMessage
 from tests.factories import UserFactory, ensure_reference_data
-from tests.processes import celery_worker, clean_env, wait_for
+from tests.processes import celery_worker, wait_for, worker_env
 from watchlist.models import Warning
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -48,15 +46,7 @@ def people():
 @pytest.fixture
 def worker(tmp_path):
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
-    db = connection.settings_dict
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="apc.settings.test",
-        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        REDIS_URL=settings.REDIS_URL,
-        CELERY_TASK_DEFAULT_QUEUE=queue,
-        **FAST,
-    )
+    env = worker_env(**FAST)
 
     def start():
         return celery_worker(env, tmp_path / "worker.log", queue=queue, beat=True)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apc.core import markings
 from apc.core.audit import record_event
+from apc.core.csvutil import Echo, safe_text
 from apc.core.exceptions import Conflict, Invalid
 from apc.core.permissions import can, require, visible
 from apc.core.views import PolicyListView, get_visible_or_404
@@ -239,11 +240,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _cell(value: Any) -> str:
     """Text of a CSV cell, neutralising spreadsheet formulas (OWASP CSV injection)."""
     if value is None:
@@ -251,7 +247,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return safe_text(text)
 
 
 @login_required
@@ -274,7 +270,7 @@ def export(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     base = request.build_absolute_uri("/").rstrip("/")
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def lines():
         yield writer.writerow(EXPORT_COLUMNS)
