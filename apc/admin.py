@@ -259,3 +259,6 @@ class EmergencyRequestAdmin(ReadOnlyAdmin):
 class DeadlineBreachAdmin(ReadOnlyAdmin):
     list_display = ["recorded_at", "object_type", "object_id", "deadline", "level", "due"]
     list_filter = ["deadline", "level"]
+
+
+from apc.meetings import admin as _meetings_admin  # noqa: E402, F401 - registers meetings

@@ -258,3 +258,17 @@ class DeadlineBreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.deadline} overdue (level {self.level})"
+
+
+# Meetings live in their own module of this app (apc/meetings/); imported here so Django sees them.
+from apc.meetings.models import (  # noqa: E402, F401
+    ActionItem,
+    ActionItemUpdate,
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Decision,
+    Meeting,
+    Membership,
+    MinutesAddendum,
+)

@@ -25,7 +25,7 @@ SECTIONS = (
         "Alerts",
         (("watchlist:warning-list", "alerts.triage"), ("watchlist:warning-mine", "alerts.file")),
     ),
-    Section("Meetings", (("meeting-list", None),)),
+    Section("Meetings", (("meeting-list", "meetings.view"),)),
     Section("Plans", (("plans:plan-list", None),)),
     Section("After-action", (("afteraction:report-list", None),)),
     Section("Audit", (("audit-list", "audit.view"),)),

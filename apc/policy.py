@@ -40,3 +40,5 @@ register(
 )
 register(DeadlineBreach, Policy(roles={"view": frozenset({roles.CO_CHAIR, roles.DIRECTORATE})}))
 register(OutboxMessage, Policy(roles={}))
+
+from apc.meetings import policy as _meetings_policy  # noqa: E402, F401 - registers meetings

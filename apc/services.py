@@ -417,6 +417,11 @@ def emergency_request_answer(
             obj=locked,
             changes={"status": {"before": "pending", "after": locked.status}},
         )
+        meeting = None
+        if action == "convene":
+            from apc.meetings.services import meeting_for_emergency_request
+
+            meeting = meeting_for_emergency_request(locked)
         # The requester and the co-chairs hear either way; the members hear of a convened
         # meeting, and of a declined request only when a member made it. A request the alert
         # channel made stays within the warning's distribution (directorate, co-chairs).
@@ -425,6 +430,8 @@ def emergency_request_answer(
             recipients.append(locked.requested_by)
         if action == "convene" or locked.requested_by is not None:
             recipients += users_with_role(roles.MEMBER)
+        if meeting is not None and meeting.level == EmergencyRequest.Level.DEPUTIES:
+            recipients += users_with_role(roles.DEPUTIES)
         if action == "convene":
             when = timezone.localtime(meeting_at).strftime("%Y-%m-%d %H:%M %Z")
             level_name = locked.get_meeting_level_display()

@@ -65,3 +65,19 @@ def notify_event(
 def emergency_request_deadlines_check() -> int:
     """Raise unanswered emergency meeting requests to Deputies level (from database state)."""
     return services.emergency_requests_check()
+
+
+@shared_task
+def meetings_schedule() -> int:
+    """Keep the regular cycle's next meetings in existence (from database state)."""
+    from apc.meetings.services import meetings_schedule as schedule
+
+    return len(schedule())
+
+
+@shared_task
+def meetings_reminders() -> int:
+    """Meeting and action-item reminders (each sent once)."""
+    from apc.meetings.services import meetings_reminders as remind
+
+    return remind()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -118,3 +120,29 @@ class RiskVintageFactory(factory.django.DjangoModelFactory):
     risk_column = "risk_1or2.from2025"
     rank_column = "risk_rank.from2025"
     imported_by = factory.SubFactory(UserFactory, role="directorate")
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A regular meeting in its own slot (a distinct month far in the future per instance);
+    `status=` puts it straight into a state without running the workflow."""
+
+    class Meta:
+        model = "apc.Meeting"
+
+    kind = "regular"
+    level = "apc"
+    slot = factory.Sequence(lambda n: _dt.date(2100 + n // 12, n % 12 + 1, 10))
+    starts_at = factory.LazyAttribute(
+        lambda m: (
+            _dt.datetime.combine(m.slot, _dt.time(15, 0), tzinfo=_dt.UTC)
+            if m.slot
+            else _dt.datetime(2100, 1, 10, 15, tzinfo=_dt.UTC)
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + _dt.timedelta(hours=2))
+    location = "EEOB"
+
+
+def held_meeting(**kwargs):
+    """A meeting that is being held (decisions, attendance and minutes are possible)."""
+    return MeetingFactory(status="held", **kwargs)

@@ -49,6 +49,20 @@ def warning_link(warning: Warning) -> str:
     return reverse("watchlist:warning-detail", args=[warning.pk])
 
 
+def review_due(severity: str, now):
+    """When the policy review must close: a fixed time for acute and elevated warnings; for a
+    routine one, the next regular APC meeting after its acknowledgement deadline (the issue:
+    "the review may be taken up at the next regular APC meeting"), or the fixed time when no
+    meeting is scheduled yet."""
+    fixed = now + _seconds(settings.ALERT_REVIEW_SECONDS, severity)
+    if severity != Warning.Severity.ROUTINE:
+        return fixed
+    from apc.meetings.services import next_regular_meeting
+
+    meeting = next_regular_meeting(after=now + _seconds(settings.ALERT_ACK_SECONDS, severity))
+    return meeting.starts_at if meeting is not None else fixed
+
+
 def warning_file(
     *,
     actor: User,
@@ -99,7 +113,7 @@ def warning_file(
         review = PolicyReview.objects.create(
             warning=warning,
             assigned_agency=Agency.objects.get(code="nsc"),
-            due=now + _seconds(settings.ALERT_REVIEW_SECONDS, severity),
+            due=review_due(severity, now),
         )
         record_event(
             actor=actor,

@@ -123,8 +123,10 @@ class TierChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_by_agency = models.ForeignKey("apc.Agency", on_delete=models.PROTECT, related_name="+")
-    # The APC meeting that decided it; becomes a foreign key when meetings land (same column).
-    meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The APC meeting that decided it (a decision recorded while it was held).
+    meeting = models.ForeignKey(
+        "apc.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="tier_changes"
+    )
     proposal = models.OneToOneField(
         "TierProposal", null=True, blank=True, on_delete=models.PROTECT, related_name="change"
     )
@@ -430,9 +432,10 @@ class Warning(MarkedModel):  # noqa: A001 - the domain's word; never Python's wa
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The APC meeting whose agenda carries it (members see it from then on); a foreign key once
-    # meetings land (same column).
-    agenda_meeting_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The APC meeting whose locked agenda first carried it (members see it from then on).
+    agenda_meeting = models.ForeignKey(
+        "apc.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-filed_at", "-id"]

@@ -75,7 +75,7 @@ def tier_counts(user: Any) -> dict[str, int]:
 
 def history_for(user: Any, country: Country) -> QuerySet[TierChange]:
     return visible(user, TierChange.objects.filter(country=country)).select_related(
-        "decided_by", "decided_by_agency"
+        "decided_by", "decided_by_agency", "meeting"
     )
 
 

@@ -9,7 +9,7 @@ country, by the intelligence community; atrocities estimate and impact; policy o
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from django.utils import timezone
 from apc.core import markings, roles
 from apc.core.audit import record_event
 from apc.core.exceptions import Conflict, Invalid, full_clean
-from apc.core.permissions import require
+from apc.core.permissions import can, require
 from apc.models import Agency, User
 from apc.services import notify
 from watchlist.models import (
@@ -100,6 +100,7 @@ def tier_change(
     rationale = _clean_rationale(rationale)
     if effective is not None and effective > timezone.localdate():
         raise Invalid(errors={"effective": ["A tier change cannot take effect in the future."]})
+    meeting = _clean_meeting(actor, meeting)
     with transaction.atomic(durable=True):
         return _apply_tier_change(
             country=country,
@@ -112,6 +113,26 @@ def tier_change(
         )
 
 
+def _clean_meeting(actor: User, meeting: Any):
+    """The deciding meeting, given as a record or an id: one the actor may see that has been
+    held (a decision is taken at a meeting, not before it)."""
+    if meeting is None:
+        return None
+    from apc.meetings.models import Meeting
+
+    pk = getattr(meeting, "pk", meeting)
+    found = Meeting.objects.filter(pk=pk).first()
+    if found is None or not can(actor, "view", found):
+        raise Invalid(errors={"meeting": [f"No meeting #{pk}."]})
+    if found.status not in (
+        Meeting.Status.HELD,
+        Meeting.Status.MINUTES_APPROVED,
+        Meeting.Status.CLOSED,
+    ):
+        raise Invalid(errors={"meeting": ["That meeting has not been held."]})
+    return found
+
+
 def tier_change_in_transaction(
     *,
     country: Country,
@@ -119,9 +140,11 @@ def tier_change_in_transaction(
     rationale: str,
     actor: User,
     source: Model | None = None,
+    meeting: Any = None,
 ) -> TierChange | None:
-    """tier_change for a caller that already holds a transaction (closing a policy review):
-    the same policy check, validation and consequences, in the caller's transaction."""
+    """tier_change for a caller that already holds a transaction (closing a policy review, an
+    APC decision): the same policy check, validation and consequences, in the caller's
+    transaction."""
     require(actor, "change_tier", country)
     return _apply_tier_change(
         country=country,
@@ -129,6 +152,7 @@ def tier_change_in_transaction(
         rationale=_clean_rationale(rationale),
         actor=actor,
         source=source,
+        meeting=meeting,
     )
 
 
@@ -156,7 +180,7 @@ def _apply_tier_change(
         rationale=rationale,
         decided_by=actor,
         decided_by_agency_id=actor.agency_id,
-        meeting_id=getattr(meeting, "pk", meeting),
+        meeting=meeting,
         proposal=proposal,
         source_ref=_source_ref(source),
     )
@@ -167,7 +191,7 @@ def _apply_tier_change(
     locked.priority = locked.compute_priority()
     locked.updated_at = timezone.now()
     if to_tier and locked.next_review_due is None:
-        locked.next_review_due = today + timedelta(days=settings.WATCHLIST_REVIEW_CADENCE_DAYS)
+        locked.next_review_due = next_review_after(today)
     locked.save(
         update_fields=[
             "previous_tier",
@@ -401,7 +425,15 @@ def country_update_profile(*, country: Country, actor: User, **fields: Any) -> C
 
 
 def next_review_after(day: date) -> date:
-    """The next review date: the cadence of two months until APC meetings set it."""
+    """The next review date: the day of the next regular APC meeting after `day` (the APC
+    "reviews ... the current status of situations" every other month: seeds/000, recommendation
+    4-1), or the cadence of two months when none is scheduled yet."""
+    from apc.meetings.services import next_regular_meeting
+
+    end_of_day = timezone.make_aware(datetime.combine(day, time.max))
+    meeting = next_regular_meeting(after=end_of_day)
+    if meeting is not None:
+        return timezone.localtime(meeting.starts_at).date()
     return day + timedelta(days=settings.WATCHLIST_REVIEW_CADENCE_DAYS)
 
 

@@ -233,6 +233,11 @@ SPECTACULAR_SETTINGS = {
         "PolicyReviewStatusEnum": "watchlist.models.PolicyReview.Status",
         "EmergencyRequestStatusEnum": "apc.models.EmergencyRequest.Status",
         "EmergencyLevelEnum": "apc.models.EmergencyRequest.Level",
+        "MeetingKindEnum": "apc.meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "apc.meetings.models.Meeting.Status",
+        "AttendanceStatusEnum": "apc.meetings.models.Attendance.Status",
+        "DecisionKindEnum": "apc.meetings.models.Decision.Kind",
+        "ActionItemStatusEnum": "apc.meetings.models.ActionItem.Status",
     },
     # The docs page loads Swagger UI from our own static files (CSP 'self', no CDN).
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -339,4 +344,35 @@ CELERY_BEAT_SCHEDULE["alerts-deadlines"] = {
 CELERY_BEAT_SCHEDULE["emergency-request-deadlines"] = {
     "task": "apc.tasks.emergency_request_deadlines_check",
     "schedule": timedelta(seconds=ALERT_CHECK_SECONDS),
+}
+
+# --- APC meetings (seeds/000, recommendation 4-1: the APC "would meet every other month") ----
+# The regular cycle: every MEETING_CADENCE_MONTHS months counted from MEETING_FIRST_MONTH, on the
+# MEETING_WEEK_OF_MONTH-th MEETING_WEEKDAY (0 = Monday) at MEETING_TIME in MEETING_TIMEZONE.
+MEETING_CADENCE_MONTHS = env.int("MEETING_CADENCE_MONTHS", default=2)
+MEETING_FIRST_MONTH = env.int("MEETING_FIRST_MONTH", default=1)
+MEETING_WEEKDAY = env.int("MEETING_WEEKDAY", default=2)
+MEETING_WEEK_OF_MONTH = env.int("MEETING_WEEK_OF_MONTH", default=2)
+MEETING_TIME = env("MEETING_TIME", default="10:00")
+MEETING_TIMEZONE = env("MEETING_TIMEZONE", default="America/New_York")
+MEETING_DURATION_MINUTES = env.int("MEETING_DURATION_MINUTES", default=120)
+MEETING_LOCATION = env("MEETING_LOCATION", default="Eisenhower Executive Office Building")
+# The next regular meeting always exists at least this many days ahead.
+MEETING_LEAD_DAYS = env.int("MEETING_LEAD_DAYS", default=28)
+# Quorum: at least this many co-chairs present, and more than this share of the member agencies
+# represented (a majority). A meeting without quorum may be held; its decisions are flagged.
+MEETING_QUORUM = env.json("MEETING_QUORUM", default={"co_chairs": 1, "agency_share": 0.5})
+# Members hear of a meeting this many hours before it starts.
+MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
+# An agency hears of its action items this many days before they fall due (and once overdue).
+ACTION_ITEM_DUE_NOTICE_DAYS = env.int("ACTION_ITEM_DUE_NOTICE_DAYS", default=3)
+# How often the schedule and the reminders are checked (both driven by database state).
+MEETING_CHECK_SECONDS = env.int("MEETING_CHECK_SECONDS", default=900)
+CELERY_BEAT_SCHEDULE["meetings-schedule"] = {
+    "task": "apc.tasks.meetings_schedule",
+    "schedule": timedelta(seconds=MEETING_CHECK_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["meetings-reminders"] = {
+    "task": "apc.tasks.meetings_reminders",
+    "schedule": timedelta(seconds=MEETING_CHECK_SECONDS),
 }

@@ -35,9 +35,15 @@ def test_sections_by_role(role):
         elif files:
             assert got["Alerts"] == reverse("watchlist:warning-mine")
 
+    meetings = role in (roles.CO_CHAIR, roles.DIRECTORATE, roles.MEMBER, roles.DEPUTIES)
+    assert ("Meetings" in got) is meetings
+    if meetings:
+        assert got["Meetings"] == reverse("meeting-list")
+
 
 def test_a_section_without_pages_is_not_shown():
-    assert "Meetings" not in labels(roles.CO_CHAIR)  # the meetings issue has not landed
+    assert url("plans:plan-list") is None  # the plans issue has not landed
+    assert "Plans" not in labels(roles.CO_CHAIR)
 
 
 def test_only_the_most_specific_section_is_current():

@@ -17,7 +17,7 @@ from typing import Any
 from apc import services as apc_services
 from apc.core import roles
 from apc.models import EmergencyRequest
-from tests.factories import UserFactory, ensure_reference_data
+from tests.factories import MeetingFactory, UserFactory, ensure_reference_data
 from tests.test_permission_matrix import each
 from watchlist import alerts
 from watchlist.models import Country, Warning
@@ -48,7 +48,7 @@ def _own_warning(user: Any) -> list[int]:
 
 def _agenda_warning(user: Any) -> list[int]:
     warning = _file()
-    Warning.objects.filter(pk=warning.pk).update(agenda_meeting_id=1)
+    Warning.objects.filter(pk=warning.pk).update(agenda_meeting=MeetingFactory())
     return [warning.pk]
 
 

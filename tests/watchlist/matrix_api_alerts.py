@@ -17,7 +17,7 @@ from django.utils import timezone
 from apc import services as apc_services
 from apc.core import roles
 from apc.core.permissions import can
-from tests.factories import UserFactory, country
+from tests.factories import MeetingFactory, UserFactory, country
 from watchlist import alerts
 from watchlist.models import Warning
 
@@ -46,7 +46,7 @@ def file_warning(filer=None, *, agenda=False, severity="routine", protected=Fals
         identity_protected=protected,
     )
     if agenda:  # placed on a meeting agenda (the meetings issue will own this write)
-        Warning.objects.filter(pk=warning.pk).update(agenda_meeting_id=1)
+        Warning.objects.filter(pk=warning.pk).update(agenda_meeting=MeetingFactory())
     return warning
 
 

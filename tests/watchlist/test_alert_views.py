@@ -25,7 +25,7 @@ from django.utils import timezone
 from apc.core import roles
 from apc.core.markings import Marking
 from apc.models import Agency, AuditEvent, EmergencyRequest, Notification, OutboxMessage
-from tests.factories import IndicatorFactory, UserFactory, ensure_reference_data
+from tests.factories import IndicatorFactory, MeetingFactory, UserFactory, ensure_reference_data
 from watchlist import alerts
 from watchlist.models import Country, PolicyReview, TierChange, Warning
 
@@ -293,7 +293,7 @@ def test_members_see_a_warning_once_it_is_on_an_agenda(client, analyst):
     member = UserFactory(role=roles.MEMBER)
     client.force_login(member)
     assert client.get(detail_url(warning)).status_code == 404
-    Warning.objects.filter(pk=warning.pk).update(agenda_meeting_id=7)
+    Warning.objects.filter(pk=warning.pk).update(agenda_meeting=MeetingFactory())
     page = client.get(detail_url(warning))
     assert page.status_code == 200
     assert "Armed groups recruit along ethnic lines." in html(page)
@@ -310,7 +310,7 @@ def test_a_protected_identity_is_absent_from_every_page_a_non_co_chair_gets(clie
         agency=agency,
     )
     warning = file_warning(filer, severity="acute", identity_protected=True)
-    Warning.objects.filter(pk=warning.pk).update(agenda_meeting_id=3)
+    Warning.objects.filter(pk=warning.pk).update(agenda_meeting=MeetingFactory())
     emergency = EmergencyRequest.objects.get(source_ref=f"watchlist.warning:{warning.pk}")
     secrets = [b"zq.whistle", b"Zebulon", b"Quillfeather", b"Bureau of Quiet Reports", b"BQR"]
     pages = [

@@ -18,7 +18,7 @@ from apc.core.exceptions import Invalid, InvalidTransition, NotPermitted
 from apc.core.markings import Marking
 from apc.core.permissions import can, visible
 from apc.models import AuditEvent, DeadlineBreach, EmergencyRequest, Notification, OutboxMessage
-from tests.factories import IndicatorFactory, UserFactory, country
+from tests.factories import IndicatorFactory, MeetingFactory, UserFactory, country
 from watchlist import alerts, selectors
 from watchlist.models import PolicyReview, Tier, TierChange, Warning
 
@@ -140,7 +140,7 @@ def test_distribution_filer_chairs_directorate_not_other_analysts_members_after_
     }
     for role in (roles.RED_TEAM, roles.DEPUTIES, roles.PRINCIPALS, roles.AUDITOR, roles.API_CLIENT):
         assert not can(UserFactory(role=role), "view", warning)
-    Warning.objects.filter(pk=warning.pk).update(agenda_meeting_id=1)
+    Warning.objects.filter(pk=warning.pk).update(agenda_meeting=MeetingFactory())
     warning.refresh_from_db()
     assert can(member, "view", warning)
 
@@ -148,7 +148,7 @@ def test_distribution_filer_chairs_directorate_not_other_analysts_members_after_
 def test_a_protected_identity_is_for_the_co_chairs_and_the_filer(analyst, staff, chair):
     protected = file(analyst, identity_protected=True)
     open_ = file(analyst, identity_protected=False)
-    Warning.objects.update(agenda_meeting_id=1)
+    Warning.objects.update(agenda_meeting=MeetingFactory())
     member = UserFactory(role=roles.MEMBER)
     for user, expected in [
         (chair, {protected.pk, open_.pk}),

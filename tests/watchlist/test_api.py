@@ -25,7 +25,14 @@ from rest_framework.authtoken.models import Token
 from apc.core import roles
 from apc.core.markings import Marking
 from apc.models import AuditEvent
-from tests.factories import RiskVintageFactory, UserFactory, country, ensure_countries
+from tests.factories import (
+    MeetingFactory,
+    RiskVintageFactory,
+    UserFactory,
+    country,
+    ensure_countries,
+    held_meeting,
+)
 from watchlist import services
 from watchlist.api import CSVRenderer
 from watchlist.models import Country, RiskScore, Tier, TierChange, priority_of
@@ -388,9 +395,10 @@ def test_detail_has_no_csv(client, reader):
 
 def test_detail_has_the_list_fields_history_and_every_risk_vintage(client, reader, chair):
     sdn = country("SDN")
+    meeting = held_meeting()
     services.tier_change(country=sdn, to_tier=Tier.MONITORED, rationale="Watch.", actor=chair)
     services.tier_change(
-        country=sdn, to_tier=Tier.MODERATE, rationale="Worse.", actor=chair, meeting=7
+        country=sdn, to_tier=Tier.MODERATE, rationale="Worse.", actor=chair, meeting=meeting.pk
     )
     old = RiskVintageFactory(vintage=date(2025, 1, 1), source="EWP")
     new = RiskVintageFactory(vintage=date(2026, 1, 1), source="EWP")
@@ -416,7 +424,7 @@ def test_detail_has_the_list_fields_history_and_every_risk_vintage(client, reade
             "agency": chair.agency.short_name,
             "agency_code": chair.agency.code,
         },
-        "meeting": 7,
+        "meeting": meeting.pk,
         "created_at": latest["created_at"],
     }
     assert (first["from"], first["to"], first["meeting"]) == (None, "monitored", None)
@@ -487,10 +495,11 @@ def tier_url(iso3="SDN"):
 
 def test_co_chair_changes_a_tier(client, chair):
     ensure_countries()
+    meeting = held_meeting()
     client.force_login(chair)
     response = client.post(
         tier_url(),
-        {"tier": "high_rising", "rationale": "Killings in Darfur.", "meeting": 12},
+        {"tier": "high_rising", "rationale": "Killings in Darfur.", "meeting": meeting.pk},
         content_type="application/json",
     )
     assert response.status_code == 201
@@ -501,7 +510,7 @@ def test_co_chair_changes_a_tier(client, chair):
         None,
         "high_rising",
         "Killings in Darfur.",
-        12,
+        meeting.pk,
     )
     assert body["decided_by"]["name"] == str(chair)
     assert Country.objects.get(iso3="SDN").tier == Tier.HIGH_RISING
@@ -543,10 +552,15 @@ def test_the_same_tier_again_changes_nothing(client, chair):
         ({"tier": "catastrophic", "rationale": "Why not."}, "tier"),
         ({"rationale": "No tier given."}, "tier"),
         ({"tier": "moderate", "rationale": "Ok.", "meeting": "next one"}, "meeting"),
+        # a meeting that does not exist, or has not been held, decided nothing
+        ({"tier": "moderate", "rationale": "Ok.", "meeting": 999999}, "meeting"),
+        ({"tier": "moderate", "rationale": "Ok.", "meeting": "scheduled"}, "meeting"),
     ],
 )
 def test_bad_input_answers_400_and_changes_nothing(client, chair, payload, field):
     ensure_countries()
+    if payload.get("meeting") == "scheduled":
+        payload = {**payload, "meeting": MeetingFactory().pk}
     client.force_login(chair)
     response = client.post(tier_url(), payload, content_type="application/json")
     assert response.status_code == 400

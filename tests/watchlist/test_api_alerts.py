@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import Token
 from apc.core import roles
 from apc.core.markings import Marking
 from apc.models import AuditEvent, EmergencyRequest, Notification, OutboxMessage
-from tests.factories import AgencyFactory, IndicatorFactory, UserFactory, country
+from tests.factories import AgencyFactory, IndicatorFactory, MeetingFactory, UserFactory, country
 from tests.watchlist.matrix_api_alerts import file_warning
 from watchlist import alerts
 from watchlist.models import Country, PolicyReview, Tier, TierChange, Warning
@@ -458,7 +458,7 @@ def test_members_see_a_warning_only_once_it_is_on_an_agenda(client, filer):
     assert client.get(f"{ALERTS}{warning.pk}/").status_code == 404
     assert ids(client.get(ALERTS)) == []
 
-    Warning.objects.filter(pk=warning.pk).update(agenda_meeting_id=7)
+    Warning.objects.filter(pk=warning.pk).update(agenda_meeting=MeetingFactory())
 
     response = client.get(f"{ALERTS}{warning.pk}/")
     assert response.status_code == 200
