@@ -218,8 +218,12 @@ def _detail_context(
     may_convene = pending and can(user, "convene", req)
     may_decline = pending and can(user, "decline", req)
     names = _country_names(user, set(req.countries))
+    from apc.meetings.models import Meeting
+
+    meeting = Meeting.objects.filter(emergency_request=req).first()
     return {
         "emergency": req,
+        "meeting": meeting if meeting is not None and can(user, "view", meeting) else None,
         "countries": [(code, names.get(code, code)) for code in req.countries],
         "due": deadline(req.due) if pending else None,
         "warning_id": _warning_id(req),

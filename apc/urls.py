@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apc import emergency_views, views
 from apc.forms import LoginForm
+from apc.meetings import views_outputs as meetings_outputs
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +28,9 @@ urlpatterns = [
     path("audit/", views.AuditListView.as_view(), name="audit-list"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
     path("emergency/", include(emergency_views.urlpatterns)),
+    path("meetings/", include("apc.meetings.urls")),
+    # the secret, revocable iCalendar feed: no session (calendar clients cannot sign in)
+    path("calendar/<str:token>.ics", meetings_outputs.calendar_feed, name="calendar-feed"),
     path("watchlist/", include("watchlist.urls")),
     path("api/v1/", include("apc.api_urls")),
     # OpenAPI 3 schema (401 without credentials) and its browsable docs (Swagger UI from the

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 from apc import selectors, services
 from apc.core.audit import record_event
 from apc.core.csvutil import Echo, safe_text
-from apc.core.permissions import require
+from apc.core.permissions import can, require
 from apc.core.views import PolicyDetailView, PolicyListView, get_visible_or_404
 from apc.filters import AuditEventFilter
 from apc.models import Notification
@@ -35,6 +35,15 @@ class HomeView(TemplateView):
         user = self.request.user
         ctx["latest_notifications"] = list(selectors.notifications_for(user)[:5])
         ctx["roles"] = sorted(user.roles)
+        if can(user, "meetings.view"):
+            from apc.meetings import selectors as meetings
+
+            ctx["next_meetings"] = list(meetings.upcoming(meetings.meetings_for(user))[:3])
+            ctx["agency_actions"] = list(
+                meetings.action_items_for(user)
+                .filter(owner_agency_id=user.agency_id, status__in=["open", "in_progress"])
+                .order_by("due", "id")[:5]
+            )
         return ctx
 
 
