@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install vendor services lint fmt bench check clean
+.PHONY: run test install vendor system-deps services lint fmt bench check clean
 
-run: install vendor
+run: system-deps install vendor
 	bash scripts/run-embedded.sh
 
-test: install vendor
+test: system-deps install vendor
 	bash scripts/test.sh $(ARGS)
 
 install: $(VENV)/.installed
@@ -23,6 +23,10 @@ $(VENV)/.installed: pyproject.toml
 
 vendor:
 	bash scripts/vendor.sh
+
+# Debian libraries WeasyPrint needs for the meeting packet (installed only when missing).
+system-deps:
+	bash scripts/system-deps.sh
 
 services:
 	bash scripts/services.sh

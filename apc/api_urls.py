@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from apc.api import InboxViewSet, MeView
 from apc.api_emergency import EmergencyRequestViewSet
+from apc.meetings.api import ActionItemViewSet, MeetingViewSet
 from watchlist.api import WatchlistViewSet
 from watchlist.api_alerts import PolicyReviewViewSet, WarningViewSet
 
@@ -18,6 +19,8 @@ router.register("watchlist", WatchlistViewSet, basename="watchlist")
 router.register("alerts", WarningViewSet, basename="alerts")
 router.register("reviews", PolicyReviewViewSet, basename="reviews")
 router.register("emergency-requests", EmergencyRequestViewSet, basename="emergency-requests")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

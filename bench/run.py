@@ -9,6 +9,8 @@ audit events, 20,000 notifications, then measures (2 cores, 24 GiB machine):
   * record_event() in a transaction                          > 1,000 per second
   * GET /api/v1/watchlist/ (token, 120 listed countries)      p95 < 150 ms
   * the same with If-None-Match (304)                        p95 < 100 ms
+  * GET /api/v1/meetings/ (member, 150 meetings)              p95 < 150 ms
+  * GET /api/v1/action-items/ (member, 2,000 items)           p95 < 150 ms
 
 Prints one line per measurement and exits 1 if a target is missed.
 """
@@ -99,6 +101,59 @@ def build_data() -> tuple:
     return auditor, users[0]
 
 
+N_MEETINGS, N_ACTIONS = 150, 2_000
+
+
+def build_meetings() -> object:
+    """A committee member, 150 meetings (regular ones every other month, some emergencies at
+    Deputies level) and 2,000 action items across the agencies, in every status."""
+    import datetime as dt
+
+    from django.contrib.auth.models import Group
+
+    from apc.meetings.models import ActionItem, Meeting
+    from apc.models import Agency, User
+
+    member = User.objects.create(
+        username="bench-member", agency=Agency.objects.get(code="state"), clearance="S"
+    )
+    member.groups.add(Group.objects.get(name="member"))
+    start = dt.datetime(2010, 1, 12, 15, tzinfo=dt.UTC)
+    meetings = []
+    for i in range(N_MEETINGS):
+        at = start + dt.timedelta(days=61 * i)
+        emergency = i % 10 == 9
+        meetings.append(
+            Meeting(
+                kind="emergency" if emergency else "regular",
+                level="deputies" if emergency else "apc",
+                slot=None if emergency else at.date(),
+                starts_at=at,
+                ends_at=at + dt.timedelta(hours=2),
+                status="closed" if i < N_MEETINGS - 3 else "scheduled",
+                location="EEOB",
+            )
+        )
+    meetings = Meeting.objects.bulk_create(meetings)
+    agencies = list(Agency.objects.all())
+    statuses = ["open", "in_progress", "done", "dropped"]
+    ActionItem.objects.bulk_create(
+        (
+            ActionItem(
+                meeting=meetings[i % len(meetings)],
+                text=f"Action {i}: coordinate the interagency response.",
+                owner_agency=agencies[i % len(agencies)],
+                due=dt.date(2010, 3, 1) + dt.timedelta(days=i * 3),
+                status=statuses[i % 4],
+                implementation_notes="Under way." if i % 2 else "",
+            )
+            for i in range(N_ACTIONS)
+        ),
+        batch_size=1000,
+    )
+    return member
+
+
 def timed_get(client, url: str, n: int) -> list[float]:
     samples = []
     for _ in range(n):
@@ -185,6 +240,16 @@ def main() -> int:
         assert cached.get("/api/v1/watchlist/").status_code == 304
         samples.append(time.perf_counter() - start)
     results.append(("watchlist API 304 p95", p95(samples) * 1000, "ms", p95(samples) < 0.100))
+
+    client = Client()
+    client.force_login(build_meetings())
+    for label, url in (
+        ("meetings API p95", "/api/v1/meetings/"),
+        ("action items API p95", "/api/v1/action-items/"),
+    ):
+        timed_get(client, url, 3)
+        took = p95(timed_get(client, url, 40))
+        results.append((label, took * 1000, "ms", took < 0.150))
 
     failed = 0
     for name, value, unit, ok in results:
