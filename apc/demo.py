@@ -64,6 +64,43 @@ DEMO_USERS = (
     DemoUser(
         "member.usaid", "Ines", "Moreau", "usaid", "member", "CUI", "Assistant Administrator, USAID"
     ),
+    # the other member agencies of recommendation 4-1 (their principals on the committee)
+    DemoUser(
+        "member.state",
+        "Laura",
+        "Benedetti",
+        "state",
+        "member",
+        "S",
+        "Coordinator for Reconstruction and Stabilization, State",
+    ),
+    DemoUser(
+        "member.jcs",
+        "Kwame",
+        "Mensah",
+        "jcs",
+        "member",
+        "S",
+        "Director for Strategy, Plans and Policy, Joint Staff",
+    ),
+    DemoUser(
+        "member.ic",
+        "Hannah",
+        "Vogel",
+        "odni",
+        "member",
+        "S",
+        "National Intelligence Officer, ODNI",
+    ),
+    DemoUser(
+        "member.justice",
+        "Rafael",
+        "Ortiz",
+        "justice",
+        "member",
+        "C",
+        "Assistant Attorney General, Justice",
+    ),
     DemoUser(
         "directorate",
         "Priya",

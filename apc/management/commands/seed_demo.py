@@ -66,6 +66,10 @@ class Command(BaseCommand):
                 continue
             if hasattr(module, "seed"):
                 module.seed(self.stdout)
+        # The meetings (part of the apc app) read every app's demo data: they come last.
+        from apc.meetings.demo import seed as seed_meetings
+
+        seed_meetings(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts ready ({len(DEMO_USERS)}; {len(created_users)} new). "
