@@ -238,4 +238,7 @@ class WatchlistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PolicyV
                 {"detail": f"No change: {country.name} is already {current}.", "errors": {}},
                 status=status.HTTP_200_OK,
             )
-        return Response(TierChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TierChangeSerializer(change, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -76,12 +76,28 @@ class TierChangeSerializer(serializers.ModelSerializer):
     """One entry of a country's tier history (`from`/`to` null: not listed)."""
 
     decided_by = serializers.SerializerMethodField()
-    meeting = serializers.IntegerField(source="meeting_id", read_only=True, allow_null=True)
+    meeting = serializers.SerializerMethodField(
+        help_text="Id of the APC meeting that decided it, if the caller may see that meeting"
+    )
 
     class Meta:
         model = TierChange
         fields = ["id", "effective", "rationale", "decided_by", "meeting", "created_at"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_meeting(self, obj: TierChange) -> int | None:
+        if obj.meeting_id is None:
+            return None
+        shown = self.context.get("_shown_meetings")
+        if shown is None:  # one query per response, not per row
+            from apc.meetings.selectors import meetings_for
+
+            request = self.context.get("request")
+            user = getattr(request, "user", None)
+            shown = set(meetings_for(user).values_list("pk", flat=True)) if user else set()
+            self.context["_shown_meetings"] = shown
+        return obj.meeting_id if obj.meeting_id in shown else None
 
     def get_fields(self) -> dict[str, serializers.Field]:
         # "from" is a Python keyword, so the two tier fields are added here, first.

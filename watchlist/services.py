@@ -114,8 +114,8 @@ def tier_change(
 
 
 def _clean_meeting(actor: User, meeting: Any):
-    """The deciding meeting, given as a record or an id: one the actor may see that has been
-    held (a decision is taken at a meeting, not before it)."""
+    """The deciding meeting, given as a record or an id: one the actor may see that is being
+    held now (decisions are recorded only while a meeting is held; its minutes freeze after)."""
     if meeting is None:
         return None
     from apc.meetings.models import Meeting
@@ -124,12 +124,10 @@ def _clean_meeting(actor: User, meeting: Any):
     found = Meeting.objects.filter(pk=pk).first()
     if found is None or not can(actor, "view", found):
         raise Invalid(errors={"meeting": [f"No meeting #{pk}."]})
-    if found.status not in (
-        Meeting.Status.HELD,
-        Meeting.Status.MINUTES_APPROVED,
-        Meeting.Status.CLOSED,
-    ):
-        raise Invalid(errors={"meeting": ["That meeting has not been held."]})
+    if found.status != Meeting.Status.HELD:
+        raise Invalid(
+            errors={"meeting": ["A tier change can name a meeting only while it is being held."]}
+        )
     return found
 
 

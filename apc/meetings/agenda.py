@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
@@ -65,10 +66,14 @@ def register_provider(section: int, provider: Callable) -> None:
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The last meeting held before this one (of any kind): "since the last meeting" starts
-    there."""
+    """The last meeting held before this one: "since the last meeting" starts there. For a
+    regular meeting, the last regular one (an emergency meeting covers only its own countries,
+    so it must not narrow the regular review); for an emergency meeting, the last of any kind."""
+    qs = Meeting.objects.all()
+    if meeting.kind == Meeting.Kind.REGULAR:
+        qs = qs.filter(kind=Meeting.Kind.REGULAR)
     return (
-        Meeting.objects.filter(
+        qs.filter(
             starts_at__lt=meeting.starts_at,
             status__in=[
                 Meeting.Status.HELD,
@@ -192,6 +197,29 @@ def agenda_draft(meeting: Meeting) -> list[ItemSpec]:
                 )
             )
 
+        # listed countries of concern carry their own flag above; the monitored ones the
+        # latest vintage did not score are flagged together here (watchlist.selectors.flags_for)
+        unscored = list(
+            scored.filter(tier="monitored", risk_score__isnull=True).order_by("-priority", "name")
+        )
+        if unscored:
+            specs.append(
+                ItemSpec(
+                    key="risk:listed-unscored",
+                    section=Section.RISK,
+                    title=f"Monitored but not scored in the {vintage.vintage} risk assessment",
+                    entries=[
+                        {
+                            "type": "country",
+                            "marking": c.marking,
+                            "country": c.pk,
+                            "text": f"{c.name}: monitored since {c.tier_since or 'unknown'}",
+                        }
+                        for c in unscored
+                    ],
+                )
+            )
+
     # 2. warnings and policy reviews opened or closed since the last meeting
     activity = Q(filed_at__gte=since) | Q(review__closed_at__gte=since)
     if meeting.kind == Meeting.Kind.EMERGENCY:
@@ -276,7 +304,10 @@ def _action_entry(a: ActionItem, meeting: Meeting) -> dict[str, Any]:
         "status_label": a.get_status_display(),
         "owner_agency": a.owner_agency.short_name,
         "due": a.due.isoformat(),
-        "overdue": a.is_open and a.due < meeting.starts_at.date(),
+        # overdue by the meeting's day in the committee's time zone
+        "overdue": a.is_open
+        and a.due
+        < timezone.localtime(meeting.starts_at, ZoneInfo(settings.MEETING_TIMEZONE)).date(),
         "origin": a.meeting_id,
         "text": a.text,
         "implementation_notes": a.implementation_notes,

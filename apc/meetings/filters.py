@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, Meeting
 from apc.models import Agency
 
@@ -60,6 +61,6 @@ class ActionItemFilter(django_filters.FilterSet):
     def by_overdue(self, queryset, name, value):
         late = Q(
             status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS],
-            due__lt=timezone.localdate(),
+            due__lt=committee_today(),
         )
         return queryset.filter(late) if value else queryset.exclude(late)

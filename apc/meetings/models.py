@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apc.core.markings import MarkedModel, Marking
+from apc.meetings.dates import committee_today
 
 
 class Membership(models.Model):
@@ -35,7 +36,7 @@ class Membership(models.Model):
     )
     agency = models.ForeignKey("apc.Agency", on_delete=models.PROTECT, related_name="seats")
     seat = models.CharField(max_length=10, choices=Seat.choices)
-    starts_on = models.DateField(default=timezone.localdate)
+    starts_on = models.DateField(default=committee_today)
     ends_on = models.DateField(null=True, blank=True, help_text="Empty while the seat is held")
     note = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -113,6 +114,11 @@ class Meeting(MarkedModel):
         default=list, blank=True, help_text="ISO 3166-1 alpha-3 codes (emergency meetings)"
     )
     agenda_generated_at = models.DateTimeField(null=True, blank=True)
+    agenda_dismissed = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Keys of generated agenda items removed by hand: regeneration leaves them out",
+    )
     agenda_locked_at = models.DateTimeField(null=True, blank=True)
     agenda_locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -342,7 +348,7 @@ class ActionItem(MarkedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due < timezone.localdate()
+        return self.is_open and self.due < committee_today()
 
 
 class ActionItemUpdate(models.Model):

@@ -93,6 +93,9 @@ def _country_summaries(user: Any, codes: list[str]) -> list[dict[str, Any]]:
         if len(changes[change.country_id]) < TIER_CHANGES_SHOWN:
             changes[change.country_id].append(change)
     labels = dict(Tier.choices)
+    shown_meetings = selectors.visible_meeting_ids(
+        user, [c.meeting_id for rows in changes.values() for c in rows]
+    )
     rows = []
     for code in codes:
         country = countries.get(code)
@@ -108,7 +111,7 @@ def _country_summaries(user: Any, codes: list[str]) -> list[dict[str, Any]]:
                         "from": labels.get(c.from_tier, "Not listed"),
                         "to": labels.get(c.to_tier, "Not listed"),
                         "rationale": c.rationale,
-                        "meeting": c.meeting,
+                        "meeting": c.meeting if c.meeting_id in shown_meetings else None,
                     }
                     for c in changes[code]
                 ],

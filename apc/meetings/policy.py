@@ -81,17 +81,37 @@ register(
         scope=_deputies(),
     ),
 )
-register(AgendaItem, Policy(roles={"view": SECRETARIAT}, scope=_agenda_scope))
-register(Attendance, Policy(roles={"view": COMMITTEE}, scope=_deputies("meeting__")))
-register(Decision, Policy(roles={"view": COMMITTEE}, scope=_deputies("meeting__")))
-register(MinutesAddendum, Policy(roles={"view": COMMITTEE}, scope=_deputies("meeting__")))
+# Everything a meeting produced inherits the meeting's own protection (marked_via): a reader
+# below an emergency meeting's marking learns nothing of it through its items, not even that
+# it exists.
+VIA = ("meeting",)
+register(
+    AgendaItem,
+    Policy(roles={"view": SECRETARIAT}, scope=_agenda_scope, marked_via=VIA),
+)
+register(
+    Attendance,
+    Policy(roles={"view": COMMITTEE}, scope=_deputies("meeting__"), marked_via=VIA),
+)
+register(
+    Decision,
+    Policy(roles={"view": COMMITTEE}, scope=_deputies("meeting__"), marked_via=VIA),
+)
+register(
+    MinutesAddendum,
+    Policy(roles={"view": COMMITTEE}, scope=_deputies("meeting__"), marked_via=VIA),
+)
 register(
     ActionItem,
     Policy(
         roles={"view": COMMITTEE, "reassign": CO_CHAIRS},
         scope=_action_item_scope,
+        marked_via=VIA,
     ),
 )
 register(Membership, Policy(roles={"view": COMMITTEE, "end": CO_CHAIRS}))
 register(CalendarFeed, Policy(owner="user", owner_actions=frozenset({"view", "revoke"})))
-register(ActionItemUpdate, Policy(roles={"view": COMMITTEE}))
+register(
+    ActionItemUpdate,
+    Policy(roles={"view": COMMITTEE}, marked_via=("item", "item__meeting")),
+)

@@ -28,6 +28,15 @@ def meetings_for(user: Any) -> QuerySet[Meeting]:
     return visible(user, Meeting.objects.all()).select_related("emergency_request")
 
 
+def visible_meeting_ids(user: Any, ids) -> set[int]:
+    """Which of the meeting ids the user may see (one query): a record that names its meeting
+    (a tier change, a packet line) names it only to them."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return set()
+    return set(meetings_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def upcoming(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """Not yet over and not closed or cancelled, soonest first."""
     return (
@@ -84,8 +93,14 @@ def addenda_for(user: Any, meeting: Meeting) -> QuerySet[MinutesAddendum]:
 
 
 def minutes_visible(user: Any, meeting: Meeting) -> bool:
-    """The minutes are shown to those the meeting is shown to, within their clearance."""
-    return markings.dominates(user.clearance, meeting.minutes_marking)
+    """The minutes are shown within the reader's clearance to those the meeting is shown to:
+    drafts to the co-chairs and the secretariat who write them, approved minutes to everyone
+    else."""
+    from apc.core import roles
+
+    if not markings.dominates(user.clearance, meeting.minutes_marking):
+        return False
+    return meeting.minutes_frozen or bool(user.roles & {roles.CO_CHAIR, roles.DIRECTORATE})
 
 
 def action_items_for(user: Any) -> QuerySet[ActionItem]:

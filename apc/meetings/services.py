@@ -25,6 +25,7 @@ from apc.core.audit import record_event
 from apc.core.exceptions import Invalid, InvalidTransition, full_clean
 from apc.core.permissions import require
 from apc.meetings.agenda import agenda_draft
+from apc.meetings.dates import committee_today
 from apc.meetings.models import (
     ActionItem,
     ActionItemUpdate,
@@ -37,7 +38,7 @@ from apc.meetings.models import (
     MinutesAddendum,
 )
 from apc.meetings.workflow import MEETING_WORKFLOW
-from apc.models import Agency, EmergencyRequest, User
+from apc.models import Agency, EmergencyRequest, Notification, User
 from apc.services import notify, users_with_role
 
 # --- Membership -----------------------------------------------------------------------------
@@ -45,7 +46,7 @@ from apc.services import notify, users_with_role
 
 def seats_on(day: date | None = None):
     """The seats held on `day` (default today)."""
-    day = day or timezone.localdate()
+    day = day or committee_today()
     return Membership.objects.filter(starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=day)
     )
@@ -74,7 +75,7 @@ def membership_add(
     principal ends the agency's current principal's seat that day, and a person changing seat
     leaves the old one that day: changes are dated and the history stays."""
     require(actor, "membership.manage")
-    starts_on = starts_on or timezone.localdate()
+    starts_on = starts_on or committee_today()
     errors: dict[str, list[str]] = {}
     if seat not in Membership.Seat.values:
         errors["seat"] = ["Choose co-chair, principal or alternate."]
@@ -87,7 +88,8 @@ def membership_add(
     if errors:
         raise Invalid(errors=errors)
     with transaction.atomic(durable=True):
-        current = list(seats_on(starts_on).select_for_update().filter(ends_on__isnull=True))
+        # every open seat, started or not: a seat set to start later counts too
+        current = list(Membership.objects.select_for_update().filter(ends_on__isnull=True))
         own = [m for m in current if m.user_id == user.pk]
         if own and own[0].seat == seat:
             raise Invalid(errors={"seat": [f"{user} already holds this seat."]})
@@ -127,7 +129,10 @@ def membership_add(
 
 def _end(actor: User, m: Membership, on: date, why: str) -> None:
     if m.starts_on > on:
-        raise Invalid(errors={"ends_on": ["A seat cannot end before it starts."]})
+        if m.starts_on <= committee_today():
+            raise Invalid(errors={"ends_on": ["A seat cannot end before it starts."]})
+        on = m.starts_on  # a seat that has not started yet is withdrawn: it is never held
+        why = f"{why} (withdrawn before it started)"
     m.ends_on, m.ended_by = on, actor
     m.save(update_fields=["ends_on", "ended_by"])
     record_event(
@@ -146,7 +151,7 @@ def membership_end(*, actor: User, membership: Membership, ends_on: date | None 
         m = Membership.objects.select_for_update().get(pk=membership.pk)
         if m.ends_on is not None:
             raise InvalidTransition("This seat has already ended.")
-        _end(actor, m, ends_on or timezone.localdate(), "ended")
+        _end(actor, m, ends_on or committee_today(), "ended")
 
 
 def committee_recipients(meeting: Meeting | None = None) -> list[User]:
@@ -213,11 +218,33 @@ def meetings_schedule(*, now: datetime | None = None) -> list[Meeting]:
         meeting = _regular_meeting(day)
         if meeting is not None:
             created.append(meeting)
+    agendas_refresh(now=now)
     return created
 
 
+def agendas_refresh(*, now: datetime | None = None) -> int:
+    """Rebuild the draft agendas of the meetings still being prepared, so a draft always shows
+    the current state (new warnings, action items reported on since); hand edits are kept and
+    items removed by hand stay out. Locked agendas are never touched."""
+    now = now or timezone.now()
+    ids = list(
+        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        with transaction.atomic():
+            meeting = Meeting.objects.select_for_update().get(pk=pk)
+            if meeting.status == Meeting.Status.SCHEDULED:
+                _write_agenda(meeting)
+    return len(ids)
+
+
 def _regular_meeting(day: date) -> Meeting | None:
-    if Meeting.objects.filter(kind=Meeting.Kind.REGULAR, slot=day).exists():
+    # one regular meeting per cycle month, even if the cycle's weekday setting changed since
+    if Meeting.objects.filter(
+        kind=Meeting.Kind.REGULAR, slot__year=day.year, slot__month=day.month
+    ).exists():
         return None
     start = slot_start(day)
     with transaction.atomic():
@@ -255,6 +282,10 @@ def next_regular_meeting(after: datetime | None = None) -> Meeting | None:
 def meeting_for_emergency_request(req: EmergencyRequest) -> Meeting:
     """The meeting a convened request becomes (called in the answering transaction): at the
     level recorded on the request, on its countries, with their agenda drafted."""
+    Country = apps.get_model("watchlist", "Country")  # noqa: N806
+    country_markings = Country.objects.filter(pk__in=req.countries).values_list(
+        "marking", flat=True
+    )
     meeting = Meeting.objects.create(
         kind=Meeting.Kind.EMERGENCY,
         level=req.meeting_level or Meeting.Level.APC,
@@ -263,7 +294,8 @@ def meeting_for_emergency_request(req: EmergencyRequest) -> Meeting:
         location=settings.MEETING_LOCATION,
         emergency_request=req,
         countries=list(req.countries),
-        marking=req.marking,
+        # the meeting record names its countries: it is protected as the most protected of them
+        marking=markings.highest([req.marking, *country_markings]),
     )
     record_event(
         actor=req.decided_by,
@@ -281,7 +313,8 @@ def meeting_for_emergency_request(req: EmergencyRequest) -> Meeting:
 def _write_agenda(meeting: Meeting) -> None:
     """Write the generated items: existing ones keep their place, presenter and time; new ones
     go to the end of their section; stale generated items go; hand-added items stay."""
-    specs = agenda_draft(meeting)
+    dismissed = set(meeting.agenda_dismissed or [])
+    specs = [s for s in agenda_draft(meeting) if s.key not in dismissed]
     existing = {i.key: i for i in meeting.agenda_items.all()}
     keys = {s.key for s in specs}
     stale = [i.pk for k, i in existing.items() if k and k not in keys]
@@ -445,6 +478,9 @@ def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
         meeting = _locked_meeting(item.meeting)
         _agenda_open(meeting)
         AgendaItem.objects.filter(pk=item.pk).delete()
+        if item.key and item.key not in meeting.agenda_dismissed:
+            meeting.agenda_dismissed = [*meeting.agenda_dismissed, item.key]
+            meeting.save(update_fields=["agenda_dismissed"])
         record_event(
             actor=actor,
             action="meeting.agenda.remove",
@@ -497,6 +533,7 @@ def meeting_transition(*, actor: User, meeting: Meeting, action: str) -> Meeting
         now = timezone.now()
         fields = ["status", "updated_at"]
         if action == "lock_agenda":
+            _write_agenda(locked)  # what is locked is the state of things now
             locked.agenda_locked_at, locked.agenda_locked_by = now, actor
             fields += ["agenda_locked_at", "agenda_locked_by"]
         elif action == "reopen_agenda":
@@ -523,7 +560,9 @@ def meeting_transition(*, actor: User, meeting: Meeting, action: str) -> Meeting
         )
         if action == "lock_agenda":
             _publish_agenda(locked)
-        elif action == "hold":
+        elif action in ("reopen_agenda", "cancel"):
+            _withdraw_agenda(locked)
+        if action == "hold":
             _open_attendance(locked)
         elif action == "cancel":
             _tell(locked, f"{locked.title} cancelled", f"{locked} is cancelled.", "cancelled")
@@ -564,12 +603,20 @@ def _publish_agenda(meeting: Meeting) -> None:
     )
 
 
+def _withdraw_agenda(meeting: Meeting) -> None:
+    """A reopened or cancelled agenda is no longer before the members: the warnings it made
+    visible to them go back to the alert channel's distribution (until an agenda is locked
+    again). Warnings an earlier meeting's agenda carried stay with that meeting."""
+    Warning = apps.get_model("watchlist", "Warning")  # noqa: N806
+    Warning.objects.filter(agenda_meeting=meeting).update(agenda_meeting=None)
+
+
 def _open_attendance(meeting: Meeting) -> None:
     have = set(meeting.attendance.values_list("agency_id", flat=True))
     Attendance.objects.bulk_create(
         [
             Attendance(meeting=meeting, agency=a)
-            for a in member_agencies(timezone.localdate())
+            for a in member_agencies(committee_today())
             if a.pk not in have
         ]
     )
@@ -664,6 +711,9 @@ def attendance_record(
         Attendance.objects.bulk_update(list(rows.values()), ["status", "attendee", "recorded_at"])
         locked.co_chairs_present.set(co_chairs)
         q = quorum_of(locked)
+        # decisions taken so far are flagged by the quorum as now recorded (attendance may be
+        # entered or corrected after the first decision)
+        locked.decisions.exclude(without_quorum=not q.met).update(without_quorum=not q.met)
         record_event(
             actor=actor,
             action="meeting.attendance",
@@ -1023,14 +1073,25 @@ def meetings_reminders(*, now: datetime | None = None) -> int:
                     event_key=f"meeting:{meeting.pk}:reminder:{meeting.starts_at.isoformat()}",
                 )
             )
-    today = timezone.localdate()
+    today = committee_today(now)
     due = ActionItem.objects.filter(
         status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS],
         due__lte=today + timedelta(days=settings.ACTION_ITEM_DUE_NOTICE_DAYS),
     ).select_related("owner_agency", "assignee")
-    for item in due:
+
+    def key(item: ActionItem) -> str:
+        kind = "overdue" if item.due < today else "due"
+        return f"action:{item.pk}:{kind}:{item.due.isoformat()}"
+
+    pending = {key(item): item for item in due}
+    # the reminders already sent are skipped in one query (overdue items stay in `due` for good)
+    already = set(
+        Notification.objects.filter(event_key__in=list(pending)).values_list("event_key", flat=True)
+    )
+    for event_key, item in pending.items():
+        if event_key in already:
+            continue
         overdue = item.due < today
-        kind = "overdue" if overdue else "due"
         subject = "Action item overdue" if overdue else "Action item falling due"
         with transaction.atomic():
             sent += len(
@@ -1040,7 +1101,7 @@ def meetings_reminders(*, now: datetime | None = None) -> int:
                     f"Action #{item.pk} of {item.owner_agency} is due {item.due}:\n\n{item.text}",
                     link=reverse("action-item-detail", args=[item.pk]),
                     marking=item.marking,
-                    event_key=f"action:{item.pk}:{kind}:{item.due.isoformat()}",
+                    event_key=event_key,
                 )
             )
     return sent

@@ -31,7 +31,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apc.core import markings, roles
@@ -42,6 +41,7 @@ from apc.core.permissions import can, require, visible
 from apc.core.views import PolicyListView
 from apc.core.views import get_visible_or_404 as _visible_or_404
 from apc.meetings import selectors, services
+from apc.meetings.dates import committee_today
 from apc.meetings.filters import ActionItemFilter, MeetingFilter
 from apc.meetings.forms import (
     ActionItemForm,
@@ -306,7 +306,7 @@ def _detail_context(
     shown |= {d.marking for d in decisions}
     shown |= {a.marking for a in action_items}
     shown |= {row["addendum"].marking for row in addenda}
-    today = timezone.localdate()
+    today = committee_today()
     return {
         "meeting": meeting,
         "meeting_tz": settings.MEETING_TIMEZONE,
@@ -705,7 +705,7 @@ class ActionItemListView(PolicyListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = committee_today()
         ctx["rows"] = [{"item": a, "overdue": a.is_open and a.due < today} for a in ctx["page_obj"]]
         ctx["meeting_tz"] = settings.MEETING_TIMEZONE
         return ctx
@@ -783,7 +783,7 @@ def _action_item_page(
     may_update = can(user, "update", item)
     if may_update and form is None:
         form = ActionItemUpdateForm(item=item)
-    today = timezone.localdate()
+    today = committee_today()
     ctx = {
         "item": item,
         "overdue": item.is_open and item.due < today,
@@ -864,7 +864,7 @@ def _membership_page(
     )
     current = [m for m in seats if m.pk in current_ids]
     others = [m for m in seats if m.pk not in current_ids]
-    today = timezone.localdate()
+    today = committee_today()
     by_agency: dict[int, dict[str, Any]] = {}
     for m in current:
         if m.seat == Membership.Seat.CO_CHAIR:

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from apc.core import roles
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, Meeting
 from apc.models import Agency
 from tests.factories import MeetingFactory
@@ -60,7 +61,7 @@ def action_item(meeting: Meeting | None = None, **kwargs: Any) -> ActionItem:
     """An action item of a held meeting, owned by Treasury unless told otherwise."""
     kwargs.setdefault("owner_agency", agency("treasury"))
     kwargs.setdefault("text", "Brief the Treasury sanctions team on the risk assessment.")
-    kwargs.setdefault("due", timezone.localdate() + dt.timedelta(days=30))
+    kwargs.setdefault("due", committee_today() + dt.timedelta(days=30))
     return ActionItem.objects.create(meeting=meeting or MeetingFactory(status="held"), **kwargs)
 
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from apc.core import roles
 from apc.meetings import services
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, AgendaItem, Attendance, Meeting
 from apc.models import Agency
 from tests.factories import MeetingFactory, UserFactory, ensure_reference_data
@@ -64,7 +63,7 @@ def _action(user: Any, *, own: bool = False) -> list[int]:
         meeting=_meeting("closed"),
         text="Brief the embassy.",
         owner_agency=owner,
-        due=timezone.localdate(),
+        due=committee_today(),
     )
     return [item.pk]
 

@@ -25,6 +25,7 @@ from apc.core.exceptions import InvalidTransition, NotPermitted
 from apc.core.markings import Marking
 from apc.meetings import services
 from apc.meetings.agenda import agenda_draft, entries_for
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, AgendaItem, Meeting
 from apc.models import Agency
 from tests.factories import (
@@ -184,7 +185,7 @@ def situation(people):
     for iso3, rank in [("SOM", 1), ("SDN", 2), ("MMR", 3), ("ETH", 5), ("FRA", 31)]:
         RiskScore.objects.create(vintage=latest, country_id=iso3, value=Decimal("0.1"), rank=rank)
     # action items agreed at the previous meeting
-    today = timezone.localdate()
+    today = committee_today()
     done = action(
         prev,
         "Brief the Security Council partners",
@@ -223,12 +224,13 @@ def test_contents_and_order_of_the_five_sections(situation):
         "risk:ETH",
         "risk:COD",
         "risk:scored-unlisted",
+        "risk:listed-unscored",
         "warnings",
         "actions",
         "plans",
         "other",
     ]
-    assert [x.section for x in specs] == [S.RISK] * 5 + [S.WARNINGS, S.ACTIONS, S.PLANS, S.OTHER]
+    assert [x.section for x in specs] == [S.RISK] * 6 + [S.WARNINGS, S.ACTIONS, S.PLANS, S.OTHER]
     item = by_key(specs)
 
     # 1. risk assessment: the tier, the rank, what happened since the last meeting
@@ -255,6 +257,9 @@ def test_contents_and_order_of_the_five_sections(situation):
     unlisted = item["risk:scored-unlisted"]
     assert unlisted.title == "Scored high in the 2025-12-01 risk assessment but not listed"
     assert [e["country"] for e in unlisted.entries] == ["SOM"]  # FRA ranks below the top 30
+    unscored = item["risk:listed-unscored"]  # monitored countries the vintage left out
+    assert unscored.title == "Monitored but not scored in the 2025-12-01 risk assessment"
+    assert [e["country"] for e in unscored.entries] == ["NGA"]
 
     # 2. warnings and reviews opened or closed since the last meeting, oldest first
     warnings = item["warnings"].entries
@@ -391,6 +396,7 @@ def test_regeneration_keeps_edits_and_hand_added_items_and_drops_stale_ones(situ
         "risk:ETH",
         "risk:COD",
         "risk:scored-unlisted",
+        "risk:listed-unscored",
         "",
         "risk:CAF",
     ]
@@ -461,7 +467,7 @@ def test_an_emergency_meetings_agenda_covers_only_its_countries(situation, peopl
         s.prev,
         "Open a dialogue in the Middle Belt",
         "open",
-        timezone.localdate(),
+        committee_today(),
         country=country("NGA"),
     )
     specs = agenda_draft(emergency)

@@ -13,11 +13,11 @@ import datetime as dt
 import json
 
 import pytest
-from django.utils import timezone
 
 from apc.core import roles
 from apc.core.markings import Marking
 from apc.meetings import services
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, ActionItemUpdate, AgendaItem, Attendance, Decision
 from apc.models import AuditEvent
 from tests.factories import MeetingFactory, UserFactory, country, ensure_reference_data
@@ -120,7 +120,8 @@ def _agenda_item(meeting, **kwargs):
 
 
 def test_the_detail_shows_each_part_within_the_callers_clearance(client):
-    meeting = meeting_in(-1, status="held")
+    # minutes approved: members read them (drafts stay with the co-chairs and the secretariat)
+    meeting = meeting_in(-1, status="minutes_approved")
     _agenda_item(
         meeting,
         position=1,
@@ -247,7 +248,7 @@ ACTION_KEYS = [
 
 
 def test_the_action_item_list_shows_its_fields_and_filters(client):
-    today = timezone.localdate()
+    today = committee_today()
     late = action_item(due=today - dt.timedelta(days=3))
     done = action_item(status="done", owner_agency=agency("state"), due=today)
     future = action_item(status="in_progress", due=today + dt.timedelta(days=40))
@@ -314,7 +315,7 @@ def test_a_co_chair_reassigns_but_does_not_report_for_another_agency(client):
     item = action_item()
     chair = as_user(client, roles.CO_CHAIR, agency=agency("nsc"))
     assert patch(client, item, {"status": "done"}).status_code == 403
-    new_due = timezone.localdate() + dt.timedelta(days=60)
+    new_due = committee_today() + dt.timedelta(days=60)
     response = patch(client, item, {"owner_agency": "usaid", "due": new_due.isoformat()})
     assert response.status_code == 200, response.content
     assert (response.json()["owner_agency"], response.json()["due"]) == (

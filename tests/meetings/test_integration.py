@@ -23,6 +23,7 @@ from apc.core.markings import Marking
 from apc.core.permissions import can
 from apc.meetings import services
 from apc.meetings.agenda import previous_meeting
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, AgendaItem, Meeting
 from tests.factories import MeetingFactory, UserFactory, country
 from tests.meetings.test_services import committee
@@ -101,11 +102,12 @@ def test_without_a_meeting_the_next_review_falls_back_to_the_cadence():
         (Meeting.Status.AGENDA_LOCKED, False),
         (Meeting.Status.CANCELLED, False),
         (Meeting.Status.HELD, True),
-        (Meeting.Status.MINUTES_APPROVED, True),
-        (Meeting.Status.CLOSED, True),
+        # once the minutes are approved the meeting decides nothing more (its record is frozen)
+        (Meeting.Status.MINUTES_APPROVED, False),
+        (Meeting.Status.CLOSED, False),
     ],
 )
-def test_a_tier_change_names_only_a_meeting_that_was_held(client, status, accepted):
+def test_a_tier_change_names_only_a_meeting_being_held(client, status, accepted):
     chair = UserFactory(role="co_chair")
     meeting = MeetingFactory(status=status)
     sdn = country("SDN")
@@ -137,7 +139,7 @@ def test_a_tier_change_names_only_a_meeting_that_was_held(client, status, accept
 def test_a_whole_bimonthly_meeting_feeds_the_next_one():
     """From the automatically prepared agenda to approved minutes, with action items that appear,
     with their status, notes and impact, on the next meeting's agenda."""
-    c = committee(since=timezone.localdate() - 200 * DAY)
+    c = committee(since=committee_today() - 200 * DAY)
     now = timezone.now()
     # an older meeting whose action was closed long ago: it is not reviewed again
     older = regular_at(now - 200 * DAY, status=Meeting.Status.CLOSED)
@@ -181,7 +183,7 @@ def test_a_whole_bimonthly_meeting_feeds_the_next_one():
     tasking = services.decision_record(
         actor=c.chair2, meeting=first, kind="tasking", text="Support local early warning."
     )
-    today = timezone.localdate()
+    today = committee_today()
 
     def agree(code, text, days, **kw):
         return services.action_item_create(

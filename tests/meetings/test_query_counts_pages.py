@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apc.core import roles
 from apc.meetings import services
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, Attendance, Decision, Meeting, MinutesAddendum
 from apc.models import Agency
 from tests.factories import MeetingFactory, UserFactory, country, ensure_reference_data
@@ -101,7 +102,7 @@ def meeting_with(n: int, chair, skip: int) -> Meeting:
             owner_agency=agency(i),
             assignee=who,
             country_id=listed[i],
-            due=timezone.localdate() - timedelta(days=i % 3),
+            due=committee_today() - timedelta(days=i % 3),
         )
         MinutesAddendum.objects.create(meeting=meeting, text=f"Addendum {i}", author=chair)
     meeting.co_chairs_present.add(chair)
@@ -170,7 +171,7 @@ def test_action_item_tracker(client, django_assert_max_num_queries):
             owner_agency=owner,
             assignee=UserFactory(role=roles.MEMBER, agency=owner),
             country_id=listed[i],
-            due=timezone.localdate() - timedelta(days=i % 3),
+            due=committee_today() - timedelta(days=i % 3),
         )
 
     add(0)
@@ -198,7 +199,7 @@ def test_action_item_page(client, django_assert_max_num_queries):
             meeting=MeetingFactory(status="closed"),
             text="Action",
             owner_agency=agency(0),
-            due=timezone.localdate(),
+            due=committee_today(),
         )
         for i in range(n):
             who = UserFactory(role=roles.MEMBER, agency=agency(i + 1))
@@ -207,7 +208,7 @@ def test_action_item_page(client, django_assert_max_num_queries):
                 item=item,
                 owner_agency=agency(i + 1),
                 assignee=who,
-                due=timezone.localdate() + timedelta(days=i + 1),
+                due=committee_today() + timedelta(days=i + 1),
             )
         items.append(item)
     same_for_one_and_many(

@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from apc.core import roles
 from apc.core.exceptions import Invalid, InvalidTransition, NotPermitted
 from apc.meetings import services
+from apc.meetings.dates import committee_today
 from apc.meetings.models import Membership
 from apc.models import Agency, AuditEvent
 from tests.factories import UserFactory, ensure_reference_data
@@ -46,7 +46,7 @@ def committee(*, seated: bool = True, since: date | None = None) -> SimpleNamesp
         for code in MEMBER_AGENCIES
     }
     if seated:  # written directly (membership_add itself is tested below)
-        since = since or timezone.localdate() - timedelta(days=30)
+        since = since or committee_today() - timedelta(days=30)
         seats = [Membership(user=u, agency=u.agency, seat="co_chair") for u in (c.chair, c.chair2)]
         seats += [
             Membership(user=u, agency=u.agency, seat="principal") for u in c.principal.values()
@@ -171,9 +171,10 @@ def test_member_agencies_respects_the_dates(c):
 
 
 def test_ending_a_seat_twice_or_before_it_starts_is_refused(c):
-    m = seat(c, c.principal["justice"], "principal", D1)
+    held = seat(c, c.principal["treasury"], "principal", date(2020, 3, 1))  # started long ago
     with pytest.raises(Invalid):
-        services.membership_end(actor=c.chair, membership=m, ends_on=D0)
+        services.membership_end(actor=c.chair, membership=held, ends_on=date(2020, 1, 1))
+    m = seat(c, c.principal["justice"], "principal", D1)
     services.membership_end(actor=c.chair, membership=m, ends_on=D2)
     with pytest.raises(InvalidTransition):
         services.membership_end(actor=c.chair, membership=m, ends_on=D2)

@@ -20,6 +20,7 @@ from apc.core import roles
 from apc.core.exceptions import Invalid, InvalidTransition, NotPermitted
 from apc.core.markings import Marking
 from apc.meetings import services
+from apc.meetings.dates import committee_today
 from apc.meetings.models import ActionItem, ActionItemUpdate, Meeting, MinutesAddendum
 from apc.models import AuditEvent, Notification
 from tests.factories import MeetingFactory, UserFactory, country
@@ -46,7 +47,7 @@ def item(c, held):
         text="Raise access for humanitarian convoys with the authorities.",
         owner_agency=c.agency["state"],
         assignee=c.principal["state"],
-        due=timezone.localdate() + timedelta(days=30),
+        due=committee_today() + timedelta(days=30),
     )
 
 
@@ -56,7 +57,7 @@ def test_creating_an_action_item(c, held, item):
     # the owner agency's seated principal and alternate (and the assignee)
     assert told == {c.principal["state"], c.alternate["state"]}
     assert AuditEvent.objects.filter(action="action_item.create", object_id=str(item.pk)).exists()
-    due = timezone.localdate()
+    due = committee_today()
     with pytest.raises(Invalid) as refused:  # the assignee must belong to the owner agency
         services.action_item_create(
             actor=c.staff,
@@ -99,7 +100,7 @@ def test_an_action_item_is_marked_at_least_like_its_country(c, held):
         meeting=held,
         text="Prepare options for targeted sanctions.",
         owner_agency=c.agency["treasury"],
-        due=timezone.localdate(),
+        due=committee_today(),
         country=country("MMR"),
     )
     assert item.marking == Marking.C
@@ -182,7 +183,7 @@ def test_the_history_is_append_only_in_the_database(c, item, table):
 
 
 def test_co_chairs_reassign(c, item):
-    due = timezone.localdate() + timedelta(days=45)
+    due = committee_today() + timedelta(days=45)
     for actor in (c.staff, c.principal["state"], c.principal["defense"]):
         with pytest.raises(NotPermitted):
             services.action_item_reassign(
@@ -254,7 +255,7 @@ def test_the_day_before_reminder_is_sent_once(c):
 
 
 def test_due_soon_and_overdue_notices_go_to_the_owner_agency_once(c, held):
-    today = timezone.localdate()
+    today = committee_today()
 
     def make(code, due, status="open"):
         return ActionItem.objects.create(

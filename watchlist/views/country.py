@@ -318,6 +318,12 @@ def _kept_open_after_downgrade(task: PlanTask, country: Country) -> bool:
     )
 
 
+def _shown_meetings(user: Any, history: list) -> set[int]:
+    from apc.meetings.selectors import visible_meeting_ids
+
+    return visible_meeting_ids(user, [c.meeting_id for c in history])
+
+
 @login_required
 @require_GET
 def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
@@ -369,6 +375,8 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         # alert-channel warnings on this country that the user may see (titles and status only)
         "warnings": warnings,
         "history": history,
+        # the deciding meeting is named only to those who may see it
+        "shown_meetings": _shown_meetings(user, history),
         "scores": scores,
         "risk_chart": {
             "labels": [s.vintage.vintage.isoformat() for s in scores],
