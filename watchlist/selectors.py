@@ -90,7 +90,7 @@ def scores_for(user: Any, country: Country) -> QuerySet[RiskScore]:
 
 def plan_tasks_for(user: Any, country: Country) -> QuerySet[PlanTask]:
     return visible(user, PlanTask.objects.filter(country=country)).select_related(
-        "assigned_agency", "opened_by_change"
+        "assigned_agency", "opened_by_change", "plan"
     )
 
 

@@ -259,13 +259,24 @@ def _open_task(
     return task
 
 
+# Apps that adopt plan tasks (plans) register here; each is called with the plan task once it
+# and its assessment tasks are open, in the tier change's transaction (the watchlist does not
+# import plans: DESIGN.md, dependencies point one way).
+PLAN_TASK_HOOKS: list = []
+
+
+def _plan_task_opened(task: PlanTask) -> None:
+    for hook in PLAN_TASK_HOOKS:
+        hook(task)
+
+
 def _open_consequences(change: TierChange) -> None:
     """moderate -> a prevention plan task; high_rising -> a surveillance request to the IC, a
     response plan task with its three assessment tasks, and the co-chairs are told. Already-open
     work is never duplicated; a downgrade closes nothing (the country page says so)."""
     K = PlanTask.Kind
     if change.to_tier == Tier.MODERATE:
-        _open_task(change, K.PREVENTION_PLAN, _directorate_agency())
+        _plan_task_opened(_open_task(change, K.PREVENTION_PLAN, _directorate_agency()))
     elif change.to_tier == Tier.HIGH_RISING:
         ic = _intelligence_agency()
         active = SurveillanceRequest.objects.filter(
@@ -299,6 +310,7 @@ def _open_consequences(change: TierChange) -> None:
             _open_task(change, K.TARGET_ASSESSMENT, ic, parent=plan)
             _open_task(change, K.ATROCITIES_ESTIMATE, _directorate_agency(), parent=plan)
             _open_task(change, K.POLICY_OPTIONS, _directorate_agency(), parent=plan)
+        _plan_task_opened(plan)
         notify(
             co_chairs(),
             _subject(change.country, f"{change.country.name} is now high and rising"),

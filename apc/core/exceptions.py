@@ -71,10 +71,22 @@ class InvalidTransition(DomainError):
 
 
 class Conflict(DomainError):
-    """The change collides with the current state (a duplicate, a stale version)."""
+    """The change collides with the current state (a duplicate, a stale version). `details`
+    carries what the client needs to resolve it (for a stale save: the newer text and its
+    version, and the text that was refused, so nothing is lost)."""
 
     status_code = 409
     default_detail = "The change conflicts with the current state."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        details: dict[str, Any] | None = None,
+    ):
+        super().__init__(detail, errors=errors)
+        self.details = details or {}
 
 
 def errors_from_validation(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -95,7 +107,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         record_denied(request=request, exc=exc)
         return Response({"detail": exc.detail, "errors": {}}, status=exc.status_code)
     if isinstance(exc, DomainError):
-        return Response({"detail": exc.detail, "errors": exc.errors}, status=exc.status_code)
+        body = {"detail": exc.detail, "errors": exc.errors}
+        if getattr(exc, "details", None):
+            body["conflict"] = exc.details
+        return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(
             {"detail": "The input is not valid.", "errors": errors_from_validation(exc)},

@@ -272,6 +272,12 @@ class DecisionForm(_Marked):
         min_value=1,
         help_text="Optional: the number of the warning the decision concerns.",
     )
+    plan = forms.IntegerField(
+        label="Plan number",
+        required=False,
+        min_value=1,
+        help_text="Optional (required for a plan decision): the number of the plan it concerns.",
+    )
     to_tier = forms.ChoiceField(label="New tier", required=False)
     marking = forms.ChoiceField(label="Decision marking", initial=markings.LOWEST)
 

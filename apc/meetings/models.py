@@ -278,6 +278,9 @@ class Decision(MarkedModel):
     warning = models.ForeignKey(
         "watchlist.Warning", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    plan = models.ForeignKey(
+        "plans.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
     tier_change = models.OneToOneField(
         "watchlist.TierChange",
         null=True,

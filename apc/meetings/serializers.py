@@ -129,6 +129,7 @@ class DecisionSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country_id", read_only=True, allow_null=True)
     warning = serializers.IntegerField(source="warning_id", read_only=True, allow_null=True)
     tier_change = serializers.IntegerField(source="tier_change_id", read_only=True, allow_null=True)
+    plan = serializers.IntegerField(source="plan_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Decision
@@ -138,6 +139,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "text",
             "country",
             "warning",
+            "plan",
             "tier_change",
             "without_quorum",
             "marking",

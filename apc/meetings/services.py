@@ -797,6 +797,7 @@ def decision_record(
     warning: Any = None,
     to_tier: str | None = None,
     marking: str = markings.Marking.U,
+    plan: Any = None,
 ) -> Decision:
     """Record a decision while the meeting is held. A tier-change decision moves the country
     through the watchlist's tier_change (its consequences included) with this meeting linked;
@@ -815,11 +816,18 @@ def decision_record(
         errors["country"] = ["A tier-change decision names its country."]
     if warning is not None and country is not None and warning.country_id != country.pk:
         errors["warning"] = ["The warning concerns another country."]
+    if kind == Decision.Kind.PLAN_DECISION and plan is None:
+        errors["plan"] = ["A plan decision names its plan."]
+    if plan is not None and country is not None and plan.country_id != country.pk:
+        errors["plan"] = ["The plan concerns another country."]
     if errors:
         raise Invalid(errors=errors)
     if warning is not None:
         require(actor, "view", warning)
         country = country or warning.country
+    if plan is not None:
+        require(actor, "view", plan)
+        country = country or plan.country
     if country is not None:
         require(actor, "view", country)
     with transaction.atomic(durable=True):
@@ -838,13 +846,14 @@ def decision_record(
             if change is None:
                 raise Invalid(errors={"to_tier": ["The country already has this tier."]})
         levels = [marking]
-        levels += [o.marking for o in (country, warning) if o is not None]
+        levels += [o.marking for o in (country, warning, plan) if o is not None]
         decision = Decision.objects.create(
             meeting=locked,
             kind=kind,
             text=text.strip(),
             country=country,
             warning=warning,
+            plan=plan,
             tier_change=change,
             without_quorum=not quorum_of(locked).met,
             recorded_by=actor,

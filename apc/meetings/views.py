@@ -605,6 +605,12 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
             warning = visible(user, model.objects.filter(pk=data["warning"])).first()
             if warning is None:
                 form.add_error("warning", "No warning with this number that you may see.")
+        plan = None
+        if data.get("plan"):
+            model = apps.get_model("plans", "Plan")
+            plan = visible(user, model.objects.filter(pk=data["plan"])).first()
+            if plan is None:
+                form.add_error("plan", "No plan with this number that you may see.")
         if not form.errors:
             try:
                 decision = services.decision_record(
@@ -616,6 +622,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
                     warning=warning,
                     to_tier=form.to_tier_value(),
                     marking=data["marking"],
+                    plan=plan,
                 )
             except Invalid as exc:
                 form.add_domain_errors(exc.errors, exc.detail)
