@@ -7,6 +7,13 @@ from rest_framework.routers import DefaultRouter
 from apc.api import InboxViewSet, MeView
 from apc.api_emergency import EmergencyRequestViewSet
 from apc.meetings.api import ActionItemViewSet, MeetingViewSet
+from plans.api import (
+    PlanViewSet,
+    PlaybookViewSet,
+    StrategyViewSet,
+    TargetGroupViewSet,
+    ToolViewSet,
+)
 from watchlist.api import WatchlistViewSet
 from watchlist.api_alerts import PolicyReviewViewSet, WarningViewSet
 
@@ -21,6 +28,11 @@ router.register("reviews", PolicyReviewViewSet, basename="reviews")
 router.register("emergency-requests", EmergencyRequestViewSet, basename="emergency-requests")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("action-items", ActionItemViewSet, basename="action-item")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("playbooks", PlaybookViewSet, basename="playbook")
+router.register("tools", ToolViewSet, basename="tool")
+router.register("strategies", StrategyViewSet, basename="strategy")
+router.register("target-groups", TargetGroupViewSet, basename="target-group")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

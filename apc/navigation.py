@@ -26,7 +26,7 @@ SECTIONS = (
         (("watchlist:warning-list", "alerts.triage"), ("watchlist:warning-mine", "alerts.file")),
     ),
     Section("Meetings", (("meeting-list", "meetings.view"),)),
-    Section("Plans", (("plans:plan-list", None),)),
+    Section("Plans", (("plans:plan-list", "plans.view"),)),
     Section("After-action", (("afteraction:report-list", None),)),
     Section("Audit", (("audit-list", "audit.view"),)),
 )

@@ -11,6 +11,7 @@ audit events, 20,000 notifications, then measures (2 cores, 24 GiB machine):
   * the same with If-None-Match (304)                        p95 < 100 ms
   * GET /api/v1/meetings/ (member, 150 meetings)              p95 < 150 ms
   * GET /api/v1/action-items/ (member, 2,000 items)           p95 < 150 ms
+  * GET /api/v1/plans/ (co-chair, 150 plans; also by risk)    p95 < 150 ms
 
 Prints one line per measurement and exits 1 if a target is missed.
 """
@@ -154,6 +155,59 @@ def build_meetings() -> object:
     return member
 
 
+N_PLANS = 150
+
+
+def build_plans() -> object:
+    """A co-chair and 150 plans (one per country, response and prevention, in every status),
+    each with its sections, over a scored risk vintage (the `risk` order ranks by it)."""
+    import datetime as dt
+
+    from django.contrib.auth.models import Group
+
+    from apc.models import Agency, User
+    from plans import sections
+    from plans.models import Plan, PlanSection
+    from watchlist.models import Country, RiskScore, RiskVintage
+
+    state = Agency.objects.get(code="state")
+    chair = User.objects.create(username="bench-chair", agency=state, clearance="S")
+    chair.groups.add(Group.objects.get(name="co_chair"))
+    lead = User.objects.create(username="bench-lead", agency=state, clearance="S")
+    lead.groups.add(Group.objects.get(name="directorate"))
+    codes = list(Country.objects.order_by("iso3").values_list("iso3", flat=True)[:N_PLANS])
+    vintage = RiskVintage.objects.create(
+        source="Early Warning Project",
+        vintage=dt.date(2030, 1, 1),
+        risk_column="risk",
+        rank_column="rank",
+        imported_by=lead,
+    )
+    RiskScore.objects.bulk_create(
+        RiskScore(vintage=vintage, country_id=code, value="0.01", rank=i + 1)
+        for i, code in enumerate(codes)
+    )
+    statuses = list(Plan.Status.values)
+    plans = Plan.objects.bulk_create(
+        Plan(
+            country_id=code,
+            kind="response" if i % 2 else "prevention",
+            title=f"Plan {i}",
+            status=statuses[i % len(statuses)],
+            owner=lead,
+            lead=lead,
+            marking=["U", "CUI", "C", "S"][i % 4],
+        )
+        for i, code in enumerate(codes)
+    )
+    PlanSection.objects.bulk_create(
+        PlanSection(plan=p, key=spec.key, position=j, marking=p.marking)
+        for p in plans
+        for j, spec in enumerate(sections.BY_KIND[p.kind], start=1)
+    )
+    return chair
+
+
 def timed_get(client, url: str, n: int) -> list[float]:
     samples = []
     for _ in range(n):
@@ -246,6 +300,16 @@ def main() -> int:
     for label, url in (
         ("meetings API p95", "/api/v1/meetings/"),
         ("action items API p95", "/api/v1/action-items/"),
+    ):
+        timed_get(client, url, 3)
+        took = p95(timed_get(client, url, 40))
+        results.append((label, took * 1000, "ms", took < 0.150))
+
+    client = Client()
+    client.force_login(build_plans())
+    for label, url in (
+        ("plans API p95", "/api/v1/plans/"),
+        ("plans API by risk p95", "/api/v1/plans/?order=risk"),
     ):
         timed_get(client, url, 3)
         took = p95(timed_get(client, url, 40))

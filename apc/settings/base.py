@@ -238,6 +238,9 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "apc.meetings.models.Attendance.Status",
         "DecisionKindEnum": "apc.meetings.models.Decision.Kind",
         "ActionItemStatusEnum": "apc.meetings.models.ActionItem.Status",
+        "PlanStatusEnum": "plans.models.Plan.Status",
+        "PlanKindEnum": "plans.models.Plan.Kind",
+        "PlanSectionStatusEnum": "plans.models.PlanSection.Status",
     },
     # The docs page loads Swagger UI from our own static files (CSP 'self', no CDN).
     "SWAGGER_UI_DIST": "SIDECAR",

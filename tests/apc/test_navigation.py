@@ -40,10 +40,15 @@ def test_sections_by_role(role):
     if meetings:
         assert got["Meetings"] == reverse("meeting-list")
 
+    plans = role not in (roles.AUDITOR, roles.API_CLIENT)
+    assert ("Plans" in got) is plans
+    if plans:
+        assert got["Plans"] == reverse("plans:plan-list")
+
 
 def test_a_section_without_pages_is_not_shown():
-    assert url("plans:plan-list") is None  # the plans issue has not landed
-    assert "Plans" not in labels(roles.CO_CHAIR)
+    assert url("afteraction:report-list") is None  # the after-action issue has not landed
+    assert "After-action" not in labels(roles.CO_CHAIR)
 
 
 def test_only_the_most_specific_section_is_current():

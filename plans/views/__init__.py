@@ -1,0 +1,1 @@
+"""HTML views of plans (plan.py, editor.py, playbooks.py)."""
