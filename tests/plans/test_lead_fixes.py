@@ -211,3 +211,23 @@ def test_a_tier_change_opens_the_plan_with_its_assessment_tasks_and_approval_clo
     assert set(PlanTask.objects.filter(country_id="NGA").values_list("status", flat=True)) == {
         "done"
     }
+
+
+def test_administrators_rename_a_stage_but_not_its_key_or_place(client):
+    """Issue 6: escalation stages are "an ordered list ... that administrators can rename"."""
+    from plans.models import EscalationStage
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    stage_row = EscalationStage.objects.get(key="acute")
+    url = f"/admin/plans/escalationstage/{stage_row.pk}/change/"
+    response = client.post(url, {"name": "Mass atrocities under way", "key": "x", "position": 1})
+    assert response.status_code == 302
+    stage_row.refresh_from_db()
+    assert (stage_row.name, stage_row.key, stage_row.position) == (
+        "Mass atrocities under way",
+        "acute",
+        4,
+    )
+    assert AuditEvent.objects.filter(action="admin.change", object_type="plans.escalationstage")
+    assert client.get("/admin/plans/escalationstage/add/").status_code == 403
+    assert client.get("/admin/plans/tool/1/change/").status_code == 200  # read-only view
