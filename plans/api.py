@@ -130,10 +130,7 @@ class PlanViewSet(_MarkedByView, mixins.ListModelMixin, mixins.RetrieveModelMixi
             "version": VersionDetailSerializer,
         }.get(self.action, PlanSerializer)
 
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if self.action == "list":
-            require(request.user, "plans.view")
+    list_action = "plans.view"
 
     def paginate_queryset(self, queryset: QuerySet) -> list | None:
         page = super().paginate_queryset(queryset)

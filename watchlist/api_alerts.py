@@ -234,10 +234,7 @@ class PolicyReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Poli
     def get_serializer_class(self):
         return {"close": ReviewCloseInputSerializer}.get(self.action, PolicyReviewSerializer)
 
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if self.action == "list":
-            require(request.user, "alerts.triage")
+    list_action = "alerts.triage"
 
     @extend_schema(summary="Policy reviews (co-chairs and directorate; audited)")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from apc.core import markings, roles
 from apc.core.audit import record_event
 from apc.core.exceptions import NotPermitted
+from apc.core.permissions import require
 from apc.core.views import get_visible_or_404
 
 CLASSIFICATION_HEADER = "X-APC-Classification"
@@ -43,6 +44,14 @@ class PolicyViewSet(viewsets.GenericViewSet):
 
     selector: ClassVar[Callable[[Any], QuerySet]]
     sensitive: ClassVar[bool] = False
+    # The record-less action a list needs (a role that may see none answers 403, not an empty
+    # list); None: the list is the selector's business alone.
+    list_action: ClassVar[str | None] = None
+
+    def check_permissions(self, request) -> None:
+        super().check_permissions(request)
+        if self.action == "list" and self.list_action:
+            require(request.user, self.list_action)
 
     def get_queryset(self) -> QuerySet:
         return type(self).selector(self.request.user)

@@ -105,10 +105,7 @@ class MeetingViewSet(
             return Meeting.objects.none()
         return super().get_queryset()
 
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if self.action == "list":
-            require(request.user, "meetings.view")
+    list_action = "meetings.view"
 
     @extend_schema(
         summary="Meetings the caller may see, newest first",
@@ -163,10 +160,7 @@ class ActionItemViewSet(
             "partial_update": ActionItemPatchSerializer,
         }.get(self.action, ActionItemSerializer)
 
-    def check_permissions(self, request: Request) -> None:
-        super().check_permissions(request)
-        if self.action == "list":
-            require(request.user, "meetings.view")
+    list_action = "meetings.view"
 
     def paginate_queryset(self, queryset: QuerySet) -> list | None:
         page = super().paginate_queryset(queryset)
