@@ -27,7 +27,7 @@ SECTIONS = (
     ),
     Section("Meetings", (("meeting-list", "meetings.view"),)),
     Section("Plans", (("plans:plan-list", "plans.view"),)),
-    Section("After-action", (("afteraction:report-list", None),)),
+    Section("After-action", (("afteraction:report-list", "afteraction.view"),)),
     Section("Audit", (("audit-list", "audit.view"),)),
 )
 

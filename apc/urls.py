@@ -33,6 +33,7 @@ urlpatterns = [
     path("calendar/<str:token>.ics", meetings_outputs.calendar_feed, name="calendar-feed"),
     path("watchlist/", include("watchlist.urls")),
     path("plans/", include("plans.urls")),
+    path("afteraction/", include("afteraction.urls")),
     path("api/v1/", include("apc.api_urls")),
     # OpenAPI 3 schema (401 without credentials) and its browsable docs (Swagger UI from the
     # sidecar's static files, its init script a separate request, so our CSP holds).

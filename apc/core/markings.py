@@ -83,4 +83,6 @@ def markings_in(value: Any, _depth: int = 0) -> set[str]:
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
             found |= markings_in(item, _depth + 1)
+    elif getattr(value, "marking", None) in _RANK:  # e.g. a panel (apc/core/panels.py)
+        found.add(value.marking)
     return found

@@ -379,3 +379,19 @@ CELERY_BEAT_SCHEDULE["meetings-reminders"] = {
     "task": "apc.tasks.meetings_reminders",
     "schedule": timedelta(seconds=MEETING_CHECK_SECONDS),
 }
+
+# --- The after-action repository (seeds/000, "Crisis Response Structure and Process") --------
+# The author team and the commissioner hear of a commission this many days before it falls due
+# (and once overdue); checked with the meeting reminders' period, from database state.
+AFTERACTION_DUE_NOTICE_DAYS = env.int("AFTERACTION_DUE_NOTICE_DAYS", default=7)
+# Lessons shown on a plan's panel, and how many of them the guideline check asks to consider.
+AFTERACTION_PLAN_PANEL_SIZE = env.int("AFTERACTION_PLAN_PANEL_SIZE", default=8)
+AFTERACTION_LESSONS_TO_CONSIDER = env.int("AFTERACTION_LESSONS_TO_CONSIDER", default=3)
+# The archive names the installation it came from.
+AFTERACTION_INSTALLATION_NAME = env(
+    "AFTERACTION_INSTALLATION_NAME", default="APC case-management system"
+)
+CELERY_BEAT_SCHEDULE["afteraction-reminders"] = {
+    "task": "afteraction.tasks.commission_reminders",
+    "schedule": timedelta(seconds=MEETING_CHECK_SECONDS),
+}

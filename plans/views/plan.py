@@ -40,7 +40,7 @@ from django.views.decorators.http import (
 )
 from guardian.shortcuts import get_users_with_perms
 
-from apc.core import markings, roles
+from apc.core import markings, panels, roles
 from apc.core.api import CLASSIFICATION_HEADER
 from apc.core.audit import record_event
 from apc.core.exceptions import Conflict, Invalid, InvalidTransition, NotPermitted
@@ -340,7 +340,9 @@ def _detail_context(
         "rehearsals": rehearsals,
         "rehearsal_form": rehearsal_form if may_manage else None,
         "history": history,
-        "page_marking": _shown(plan, sections),
+        # panels other apps add to the plan (the after-action repository's relevant lessons)
+        "panels": (plan_panels := panels.collect("plan_detail", request, plan)),
+        "page_marking": markings.highest([_shown(plan, sections), panels.marking_of(plan_panels)]),
     }
 
 

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, re_path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apc.core import markings
+from apc.core import markings, panels
 from apc.core.audit import record_event
 from apc.core.csvutil import Echo, safe_text
 from apc.core.exceptions import Conflict, Invalid
@@ -415,6 +415,8 @@ def country_detail(request: HttpRequest, iso3: str) -> HttpResponse:
         # Sections for the roles that may see such records (or that see some, by scope).
         "show_surveillance": bool(surveillance) or can(user, "view", SurveillanceRequest),
         "show_plans": bool(tasks) or can(user, "view", PlanTask),
+        # panels other apps add (the after-action repository's reports and lessons)
+        "panels": panels.collect("country_detail", request, country),
     }
     return render(request, "watchlist/country_detail.html", context)
 
