@@ -121,6 +121,9 @@ class Report(MarkedModel):
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
+    subject_label = models.CharField(
+        max_length=300, help_text="The subject in words, as commissioned (kept in the archive)"
+    )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(
@@ -170,12 +173,14 @@ class Report(MarkedModel):
                 condition=~Q(subject="crisis") | Q(country__isnull=False),
                 name="crisis_report_names_its_country",
             ),
+            # a report imported from an archive names its plan or exercise by `subject_label`
+            # only: the installation it came from kept the records
             models.CheckConstraint(
-                condition=~Q(subject="plan") | Q(plan__isnull=False),
+                condition=~Q(subject="plan") | Q(plan__isnull=False) | ~Q(imported_from=""),
                 name="plan_report_names_its_plan",
             ),
             models.CheckConstraint(
-                condition=~Q(subject="exercise") | Q(exercise__isnull=False),
+                condition=~Q(subject="exercise") | Q(exercise__isnull=False) | ~Q(imported_from=""),
                 name="exercise_report_names_its_exercise",
             ),
             models.CheckConstraint(

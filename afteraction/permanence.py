@@ -88,7 +88,9 @@ BEGIN
         setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') ||
         setweight(to_tsvector('english',
             coalesce(NEW.summary, '') || ' ' || coalesce(NEW.findings, '')), 'B') ||
-        setweight(to_tsvector('english', coalesce(NEW.narrative, '')), 'C');
+        setweight(to_tsvector('english', coalesce(NEW.narrative, '')), 'C') ||
+        setweight(to_tsvector('english', coalesce(NEW.subject_label, '') || ' ' || coalesce(
+            (SELECT name FROM watchlist_country WHERE iso3 = NEW.country_id), '')), 'D');
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
@@ -98,8 +100,25 @@ BEGIN
     NEW.search_vector :=
         setweight(to_tsvector('english', coalesce(NEW.statement, '')), 'A') ||
         setweight(to_tsvector('english', coalesce(NEW.recommendation, '')), 'B') ||
-        setweight(to_tsvector('english', coalesce(NEW.evidence, '')), 'C');
+        setweight(to_tsvector('english', coalesce(NEW.evidence, '')), 'C') ||
+        -- the names of its countries (tags, or else the report's), so "Kenya" finds them
+        setweight(to_tsvector('english', coalesce((
+            SELECT string_agg(c.name, ' ') FROM watchlist_country c
+            WHERE c.iso3 IN (
+                SELECT country_id FROM afteraction_lesson_countries WHERE lesson_id = NEW.id
+                UNION
+                SELECT country_id FROM afteraction_report WHERE id = NEW.report_id
+            )), '')), 'D');
     RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+-- a lesson's country tags change its search vector (the lesson's BEFORE UPDATE recomputes it)
+CREATE OR REPLACE FUNCTION afteraction_lesson_countries_search() RETURNS trigger AS $$
+BEGIN
+    UPDATE afteraction_lesson SET search_vector = NULL
+    WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.lesson_id ELSE NEW.lesson_id END;
+    RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 """
@@ -115,6 +134,9 @@ def _pg() -> list[str]:
         "FOR EACH ROW EXECUTE FUNCTION afteraction_report_search();",
         "CREATE TRIGGER afteraction_lesson_search BEFORE INSERT OR UPDATE ON afteraction_lesson "
         "FOR EACH ROW EXECUTE FUNCTION afteraction_lesson_search();",
+        "CREATE TRIGGER afteraction_lesson_countries_search AFTER INSERT OR DELETE "
+        "ON afteraction_lesson_countries "
+        "FOR EACH ROW EXECUTE FUNCTION afteraction_lesson_countries_search();",
         f"CREATE INDEX IF NOT EXISTS {REPORT}_search_gin ON {REPORT} USING gin (search_vector);",
         "CREATE INDEX IF NOT EXISTS afteraction_lesson_search_gin ON afteraction_lesson "
         "USING gin (search_vector);",
@@ -171,6 +193,8 @@ def _drops(vendor: str) -> list[str]:
         out += [
             f"DROP TRIGGER IF EXISTS {REPORT}_search ON {REPORT};",
             "DROP TRIGGER IF EXISTS afteraction_lesson_search ON afteraction_lesson;",
+            "DROP TRIGGER IF EXISTS afteraction_lesson_countries_search "
+            "ON afteraction_lesson_countries;",
             f"DROP INDEX IF EXISTS {REPORT}_search_gin;",
             "DROP INDEX IF EXISTS afteraction_lesson_search_gin;",
         ]

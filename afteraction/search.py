@@ -69,6 +69,8 @@ class Results:
 
 LESSON_FACETS = ("country", "region", "tool", "strategy", "target_group", "outcome", "year")
 REPORT_FACETS = ("country", "region", "subject", "year")
+# Filters beyond the facets: the escalation stage of a lesson.
+LESSON_FILTERS = (*LESSON_FACETS, "stage")
 FACET_LABELS = {
     "country": "Country",
     "region": "Region",
@@ -86,7 +88,7 @@ def clean_filters(raw: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str,
     """The facet filters of a request, each checked; Invalid (400) names the bad ones."""
     out: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    for name in (*allowed, "stage"):
+    for name in allowed:
         value = str(raw.get(name) or "").strip()
         if not value:
             continue
@@ -170,9 +172,14 @@ def _clean_query(q: str) -> str:
 
 
 def _terms(q: str) -> list[str]:
-    """The words of a query for the SQLite match (operators and quotes dropped)."""
-    words = re.findall(r"\w[\w'-]*", q.lower())
-    return [w for w in words if w not in {"or", "and", "not"}]
+    """The words a row must hold, for the SQLite match (quotes, `or` and `-word` dropped)."""
+    words = re.findall(r"(?:^|(?<=[\s\"]))-?\w[\w'-]*|\w[\w'-]*", q.lower())
+    return [w for w in words if not w.startswith("-") and w not in {"or", "and", "not"}]
+
+
+def _excluded(q: str) -> list[str]:
+    """The words a row must not hold (`-word`, as websearch_to_tsquery reads it)."""
+    return [w[1:] for w in re.findall(r"(?:^|(?<=\s))-\w[\w'-]*", q.lower())]
 
 
 def _postgres() -> bool:
@@ -218,12 +225,19 @@ def _sqlite_rank(obj: Any, terms: list[str], fields: Mapping[str, float]) -> flo
     return score
 
 
-def _sqlite_match(qs: QuerySet, terms: list[str], fields: Mapping[str, float]) -> QuerySet:
+def _sqlite_match(
+    qs: QuerySet, terms: list[str], fields: Mapping[str, float], excluded: list[str] = ()
+) -> QuerySet:
     for term in terms:
         cond = Q()
         for name in fields:
             cond |= Q(**{f"{name}__icontains": term})
         qs = qs.filter(cond)
+    for term in excluded:
+        cond = Q()
+        for name in fields:
+            cond |= Q(**{f"{name}__icontains": term})
+        qs = qs.exclude(cond)
     return qs
 
 
@@ -269,7 +283,7 @@ def _ranked(
     terms = _terms(q)
     if not terms:
         return [], 0
-    matched = list(_sqlite_match(qs, terms, fields))
+    matched = list(_sqlite_match(qs, terms, fields, _excluded(q)))
     scored = sorted(matched, key=lambda o: (-_sqlite_rank(o, terms, fields), -o.pk))[
         offset : offset + limit
     ]
@@ -292,7 +306,13 @@ def _matched_ids(qs: QuerySet, q: str, fields: Mapping[str, float]) -> QuerySet:
         return qs.filter(
             search_vector=SearchQuery(q, config=CONFIG, search_type="websearch")
         ).values("pk")
-    return _sqlite_match(qs, _terms(q), fields).values("pk")
+    return _sqlite_match(qs, _terms(q), fields, _excluded(q)).values("pk")
+
+
+def _ids(qs: QuerySet, q: str, fields: Mapping[str, float]) -> list[int]:
+    """The matching pks, read once: every facet counts over this list instead of running the
+    policy's subqueries again."""
+    return list(_matched_ids(qs, q, fields).values_list("pk", flat=True))
 
 
 # --- Facets ---------------------------------------------------------------------------------
@@ -443,7 +463,7 @@ def search_lessons(
 ) -> Results:
     """Lessons matching `q` and the facet filters, best first, as far as `user` may see them."""
     q = _clean_query(q)
-    f = clean_filters(filters or {}, LESSON_FACETS)
+    f = clean_filters(filters or {}, LESSON_FILTERS)
     base = _filter_lessons(selectors.lessons_for(user, current_only=current_only), f)
     if not q:
         base = base.order_by("-report__year", "report_id", "position")
@@ -453,7 +473,7 @@ def search_lessons(
         query=q,
         hits=hits,
         total=total,
-        facets=lesson_facets(_matched_ids(base, q, LESSON_FIELDS), f) if facets else {},
+        facets=lesson_facets(_ids(base, q, LESSON_FIELDS), f) if facets else {},
     )
 
 
@@ -478,7 +498,7 @@ def search_reports(
         query=q,
         hits=hits,
         total=total,
-        facets=report_facets(_matched_ids(base, q, REPORT_FIELDS), f) if facets else {},
+        facets=report_facets(_ids(base, q, REPORT_FIELDS), f) if facets else {},
     )
 
 

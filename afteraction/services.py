@@ -10,11 +10,13 @@ published like any report, that supersedes the published one; both stay readable
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -63,6 +65,14 @@ def display_name(user: User | None) -> str:
     name = user.get_full_name() or user.username
     agency = getattr(user.agency, "short_name", "")
     return f"{name} ({agency})" if agency else name
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: Any) -> str:
+    """Text as stored: stripped, without control characters (newlines and tabs kept)."""
+    return _CONTROL.sub("", str(value or "")).strip()
 
 
 def _clean_marking(actor: User, marking: str, field: str = "marking") -> str:
@@ -146,6 +156,24 @@ def _subject_marking(subject: str, country, plan, exercise) -> str:
     if exercise is not None:
         found.append(exercise.marking)
     return markings.highest(found)
+
+
+def subject_label(subject: str, country, plan, exercise, period_start, period_end) -> str:
+    """The subject in words (kept with the report, and in the archive)."""
+    S = Report.Subject
+    if period_start and period_end:
+        period = f"{period_start:%b %Y} – {period_end:%b %Y}"
+    elif period_start:
+        period = f"from {period_start:%b %Y}"
+    else:
+        period = ""
+    if subject == S.CRISIS:
+        return f"{country.name}, {period}" if period else country.name
+    if subject == S.PLAN:
+        return f"{plan.title} ({plan.country.name})"
+    if subject == S.EXERCISE:
+        return f"{exercise.get_kind_display()}: {exercise.title}, {exercise.held_on:%d %b %Y}"
+    return f"APC meetings, {period}"
 
 
 def _year(subject: str, period_start, plan, exercise) -> int:
@@ -282,6 +310,14 @@ def report_commission(
         commissioned_by=actor,
         commissioned_by_name=display_name(actor),
         year=_year(subject, period_start, subject_fields["plan"], subject_fields["exercise"]),
+        subject_label=subject_label(
+            subject,
+            subject_fields["country"],
+            subject_fields["plan"],
+            subject_fields["exercise"],
+            period_start,
+            period_end,
+        )[:300],
         **subject_fields,
     )
     for user in team:
@@ -410,9 +446,9 @@ def report_save(
     require(actor, "author", report)
     _clean_marking(actor, marking)
     clean = {
-        "summary": (summary or "").strip(),
-        "narrative": (narrative or "").strip(),
-        "findings": (findings or "").strip(),
+        "summary": clean_text(summary),
+        "narrative": clean_text(narrative),
+        "findings": clean_text(findings),
     }
     with transaction.atomic(durable=True):
         locked = _lock(report)
@@ -468,7 +504,10 @@ def _tags(data: dict[str, Any]) -> dict[str, list]:
     for name, model in LESSON_TAGS.items():
         values = data.get(name) or []
         keys = [getattr(v, "pk", v) for v in values]
-        found = list(model.objects.filter(pk__in=keys))
+        try:
+            found = list(model.objects.filter(pk__in=keys))
+        except (ValueError, TypeError, ValidationError):  # not an id of this catalogue at all
+            found = []
         if len(found) != len(set(map(str, keys))):
             errors[name] = ["Choose from the list."]
         out[name] = found
@@ -479,7 +518,7 @@ def _tags(data: dict[str, Any]) -> dict[str, list]:
 
 def _clean_lesson(actor: User, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list]]:
     errors: dict[str, list[str]] = {}
-    values = {k: str(data.get(k) or "").strip() for k in LESSON_TEXT}
+    values = {k: clean_text(data.get(k)) for k in LESSON_TEXT}
     if not values["statement"]:
         errors["statement"] = ["State the lesson."]
     if not values["recommendation"]:
@@ -563,8 +602,6 @@ def lesson_remove(*, actor: User, lesson: Lesson) -> None:
     with transaction.atomic(durable=True):
         locked = _lock(lesson.report)
         _editable(locked)
-        if lesson.considerations.exists():  # only possible for a revision's copied lesson
-            raise Conflict("Plans have considered this lesson; keep it and reword it instead.")
         for name in LESSON_TAGS:
             getattr(lesson, name).clear()
         record_event(
@@ -782,6 +819,8 @@ def report_revise(
             title=locked.title,
             status=Report.Status.DRAFTING,
             subject=locked.subject,
+            subject_label=locked.subject_label,
+            imported_from=locked.imported_from,
             country=locked.country,
             plan=locked.plan,
             exercise=locked.exercise,

@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from afteraction.api import LessonViewSet, ReportViewSet
 from apc.api import InboxViewSet, MeView
 from apc.api_emergency import EmergencyRequestViewSet
 from apc.meetings.api import ActionItemViewSet, MeetingViewSet
@@ -33,6 +34,8 @@ router.register("playbooks", PlaybookViewSet, basename="playbook")
 router.register("tools", ToolViewSet, basename="tool")
 router.register("strategies", StrategyViewSet, basename="strategy")
 router.register("target-groups", TargetGroupViewSet, basename="target-group")
+router.register("afteraction/reports", ReportViewSet, basename="afteraction-report")
+router.register("lessons", LessonViewSet, basename="lesson")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "MarkingEnum": "apc.core.markings.Marking",
+        "ReportStatusEnum": "afteraction.models.Report.Status",
+        "LessonOutcomeEnum": "afteraction.models.Lesson.Outcome",
         "TierEnum": "watchlist.models.Tier",
         "WarningStatusEnum": "watchlist.models.Warning.Status",
         "PolicyReviewStatusEnum": "watchlist.models.PolicyReview.Status",

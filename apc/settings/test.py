@@ -5,6 +5,23 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/apc")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 
+
+def _per_worker_redis(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker owns a Redis database of its own (the next ones after the
+    run's), as pytest-django gives each its own PostgreSQL database: a worker's broker queue,
+    cache and end-of-run flush never touch another's."""
+    index = int(worker.removeprefix("gw") or 0)
+    base, _, db = url.rpartition("/")
+    if not index or not db.isdigit():
+        return url
+    return f"{base}/{(int(db) + index) % 16}"
+
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_URL"] = _per_worker_redis(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
 from .base import *  # noqa: E402, F403
 from .base import BASE_DIR, env  # noqa: E402
 

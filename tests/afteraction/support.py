@@ -73,8 +73,15 @@ def commission(
     )
 
 
-def write(report: Report, writer, *, summary="Summary.", narrative="Narrative.", findings="Findings.",
-          marking: str | None = None) -> Report:  # fmt: skip
+def write(
+    report: Report,
+    writer,
+    *,
+    summary: str = "Summary.",
+    narrative: str = "Narrative.",
+    findings: str = "Findings.",
+    marking: str | None = None,
+) -> Report:
     report.refresh_from_db()
     return services.report_save(
         actor=writer,

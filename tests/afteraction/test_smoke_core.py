@@ -19,15 +19,12 @@ def test_publish_then_the_database_refuses_any_change():
                   "countries": ["KEN"]}]
     )  # fmt: skip
     assert report.status == Report.Status.PUBLISHED
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as c:
-            c.execute("UPDATE afteraction_report SET title = 'x' WHERE id = %s", [report.pk])
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as c:
-            c.execute("DELETE FROM afteraction_lesson WHERE report_id = %s", [report.pk])
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as c:
-            c.execute("DELETE FROM afteraction_lesson_countries")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute("UPDATE afteraction_report SET title = 'x' WHERE id = %s", [report.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute("DELETE FROM afteraction_lesson WHERE report_id = %s", [report.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute("DELETE FROM afteraction_lesson_countries")
     report.refresh_from_db()
     assert report.title == "The crisis"
 
