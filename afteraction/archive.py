@@ -152,7 +152,24 @@ def documents(reports: QuerySet[Report], *, max_marking: str | None = None) -> l
     for event in ReportEvent.objects.filter(report_id__in=ids):
         events[event.report_id].append(event)
     docs = [report_document(r, lessons[r.pk], links[r.pk], events[r.pk]) for r in rows]
+    if max_marking is not None:
+        _forget_withheld(docs)
     return ordered(docs)
+
+
+def _forget_withheld(docs: list[dict]) -> None:
+    """A released record names nothing that was withheld: a revision whose predecessor lies
+    above the limit, or a lesson whose earlier copy does, says nothing of it (its revision
+    number alone tells there was an earlier one; successors order revisions by series and
+    number)."""
+    reports = {d["uid"] for d in docs}
+    lessons = {x["uid"] for d in docs for x in d["lessons"]}
+    for d in docs:
+        if d["supersedes"] not in reports:
+            d["supersedes"] = None
+        for x in d["lessons"]:
+            if x["previous"] not in lessons:
+                x["previous"] = None
 
 
 def ordered(docs: Iterable[dict]) -> list[dict]:

@@ -367,3 +367,20 @@ class SearchForm(StyledForm):
         required=False,
         choices=[("lessons", "Lessons"), ("reports", "Reports")],
     )
+
+
+class MarkingForm(StyledForm):
+    """The directorate re-marks the report or one of its lessons before publication."""
+
+    target = forms.ChoiceField(label="What to re-mark")
+    marking = forms.ChoiceField(label="New marking", choices=markings.Marking.choices)
+    reason = forms.CharField(
+        label="Why the marking changes", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, lessons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("report", "The report's text")] + [
+            (str(lesson.pk), f"Lesson {i}: {str(lesson)[:60]}")
+            for i, lesson in enumerate(lessons, start=1)
+        ]

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from afteraction import relevance, selectors
 from afteraction.forms import ConsiderForm
 from apc.core import markings
+from apc.core.audit import record_event
 from apc.core.panels import Panel
 from apc.core.permissions import can
 from plans.workflow import EDITABLE as PLAN_EDITABLE
@@ -59,6 +60,15 @@ def country_repository(request: HttpRequest, country: Any) -> Panel | None:
         [*(r.marking for r in reports), *(lesson.marking for lesson in lessons)]
         + [lesson.report.marking for lesson in lessons]
     )
+    if reports or lessons:  # lessons are analysis: reading them is audited, even as a list
+        record_event(
+            actor=user,
+            action="afteraction.country_panel",
+            obj=country,
+            summary=f"{len(reports)} reports, {len(lessons)} lessons",
+            marking=shown,
+            request=request,
+        )
     return Panel(
         template="afteraction/_country_panel.html",
         context={"country": country, "reports": reports, "lessons": lessons},

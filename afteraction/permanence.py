@@ -8,7 +8,9 @@ PostgreSQL and SQLite both refuse, whatever the client (ORM, admin, raw SQL):
   * INSERT, UPDATE and DELETE of a tag (country, tool, strategy, target group, stage, agency)
     of a lesson of a published report.
 Publishing is itself the last UPDATE a report takes (its old status is not yet "published").
-The life-cycle history (afteraction_reportevent) is append-only (apc/core/append_only.py).
+On PostgreSQL, TRUNCATE of any of these tables is refused too (it fires no row trigger), unless
+the database allows it (test databases only, as for the audit trail). The life-cycle history
+(afteraction_reportevent) is append-only (apc/core/append_only.py).
 
 PostgreSQL also keeps each report's and lesson's `search_vector` (BEFORE INSERT OR UPDATE
 triggers, fields weighted A > B > C as afteraction/search.py ranks them) under a GIN index.
@@ -18,6 +20,8 @@ SQLite has neither: afteraction/search.py matches words there.
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from apc.core import append_only
 
 REPORT = "afteraction_report"
 CHILDREN = ("afteraction_lesson", "afteraction_narrativelink")
@@ -127,6 +131,7 @@ $$ LANGUAGE plpgsql;
 def _pg() -> list[str]:
     # BEFORE triggers fire in name order: "*_frozen" refuses before "*_search" computes.
     out = [
+        append_only.PG_FUNCTIONS,
         PG_FUNCTIONS,
         f"CREATE TRIGGER {REPORT}_frozen BEFORE UPDATE OR DELETE ON {REPORT} "
         "FOR EACH ROW EXECUTE FUNCTION afteraction_report_frozen();",
@@ -150,6 +155,13 @@ def _pg() -> list[str]:
         out.append(
             f"CREATE TRIGGER {table}_frozen BEFORE INSERT OR UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION afteraction_tag_frozen();"
+        )
+    # TRUNCATE fires no row trigger: refuse it outright (test databases allow it, as for the
+    # audit trail: apc.allow_audit_truncate)
+    for table in (REPORT, *CHILDREN, *TAGS):
+        out.append(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION apc_append_only_truncate();"
         )
     return out
 
@@ -190,6 +202,7 @@ def _drops(vendor: str) -> list[str]:
     tables = (REPORT, *CHILDREN, *TAGS)
     if vendor == "postgresql":
         out = [f"DROP TRIGGER IF EXISTS {t}_frozen ON {t};" for t in tables]
+        out += [f"DROP TRIGGER IF EXISTS {t}_no_truncate ON {t};" for t in tables]
         out += [
             f"DROP TRIGGER IF EXISTS {REPORT}_search ON {REPORT};",
             "DROP TRIGGER IF EXISTS afteraction_lesson_search ON afteraction_lesson;",

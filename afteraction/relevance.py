@@ -41,6 +41,10 @@ WEIGHTS = {
 }
 
 
+# The least score of a lesson the guideline check asks about (a shared region, tool or more).
+CHECK_MIN_SCORE = WEIGHTS["region"]
+
+
 @dataclass(frozen=True)
 class Features:
     country: str
@@ -84,7 +88,8 @@ def features(plan: Plan, options: list[Option] | None = None) -> Features:
 
 
 def _candidates(base: QuerySet[Lesson], f: Features) -> QuerySet[Lesson]:
-    """Lessons that share the country, the region, a tool or a strategy with the plan."""
+    """Lessons that share the country, the region, a tool, a strategy, a target group or a
+    stage with the plan."""
     cond = Q(report__country_id=f.country) | Q(
         pk__in=Lesson.objects.filter(countries=f.country).values("pk")
     )
@@ -96,6 +101,10 @@ def _candidates(base: QuerySet[Lesson], f: Features) -> QuerySet[Lesson]:
         cond |= Q(pk__in=Lesson.objects.filter(tools__in=f.tools).values("pk"))
     if f.strategies:
         cond |= Q(pk__in=Lesson.objects.filter(strategies__in=f.strategies).values("pk"))
+    if f.target_groups:
+        cond |= Q(pk__in=Lesson.objects.filter(target_groups__in=f.target_groups).values("pk"))
+    if f.stages:
+        cond |= Q(pk__in=Lesson.objects.filter(stages__in=f.stages).values("pk"))
     return base.filter(cond).select_related("report", "report__country")
 
 
@@ -155,7 +164,9 @@ def _current_lessons_up_to(marking: str) -> QuerySet[Lesson]:
     """Current lessons of published reports, both marked no higher than `marking`."""
     allowed = markings.up_to(marking)
     superseded = Report.objects.filter(
-        supersedes=OuterRef("report_id"), status=Report.Status.PUBLISHED
+        series=OuterRef("report__series"),
+        revision__gt=OuterRef("report__revision"),
+        status=Report.Status.PUBLISHED,
     )
     return Lesson.objects.filter(
         report__status=Report.Status.PUBLISHED,
@@ -177,19 +188,19 @@ def considered_lesson_ids(plan: Plan) -> set[int]:
     return ids
 
 
-def to_consider(plan: Plan) -> list[Relevant]:
-    """The lessons the guideline check asks the drafting team to consider."""
+def to_consider(plan: Plan, options: list[Option] | None = None) -> list[Relevant]:
+    """The lessons the guideline check asks the drafting team to consider: the best ranked,
+    among those that share at least a region, a tool or a strategy with the plan (a shared
+    target group or stage alone shows a lesson on the panel, but asks nothing)."""
     marking = markings.highest([plan.marking, plan.country.marking])
-    return rank(
-        _current_lessons_up_to(marking),
-        features(plan),
-        settings.AFTERACTION_LESSONS_TO_CONSIDER,
-    )
+    ranked = rank(_current_lessons_up_to(marking), features(plan, options))
+    strong = [r for r in ranked if r.score >= CHECK_MIN_SCORE]
+    return strong[: settings.AFTERACTION_LESSONS_TO_CONSIDER]
 
 
-def lessons_check(plan: Plan) -> tuple[bool | None, str]:
+def lessons_check(plan: Plan, options: list[Option] | None = None) -> tuple[bool | None, str]:
     """The plans' guideline check "relevant lessons considered" (plans/guidelines.py)."""
-    wanted = to_consider(plan)
+    wanted = to_consider(plan, options)
     if not wanted:
         return None, "No lesson in the repository bears on this plan yet."
     done = considered_lesson_ids(plan)

@@ -280,10 +280,10 @@ def _ranked(
                     hl[name] = _mark(text)
             hits.append(Hit(obj=row, rank=float(row.rank), highlights=hl))
         return hits, total
-    terms = _terms(q)
-    if not terms:
+    terms, excluded = _terms(q), _excluded(q)
+    if not terms and not excluded:  # only operators or stop words: nothing to look for
         return [], 0
-    matched = list(_sqlite_match(qs, terms, fields, _excluded(q)))
+    matched = list(_sqlite_match(qs, terms, fields, excluded))
     scored = sorted(matched, key=lambda o: (-_sqlite_rank(o, terms, fields), -o.pk))[
         offset : offset + limit
     ]
@@ -306,7 +306,10 @@ def _matched_ids(qs: QuerySet, q: str, fields: Mapping[str, float]) -> QuerySet:
         return qs.filter(
             search_vector=SearchQuery(q, config=CONFIG, search_type="websearch")
         ).values("pk")
-    return _sqlite_match(qs, _terms(q), fields, _excluded(q)).values("pk")
+    terms, excluded = _terms(q), _excluded(q)
+    if not terms and not excluded:
+        return qs.none().values("pk")
+    return _sqlite_match(qs, terms, fields, excluded).values("pk")
 
 
 def _ids(qs: QuerySet, q: str, fields: Mapping[str, float]) -> list[int]:
@@ -334,30 +337,35 @@ def _facet(rows, key: str, label: str, selected: str | None) -> list[FacetValue]
 
 def lesson_facets(ids: QuerySet, f: Mapping[str, str]) -> dict[str, list[FacetValue]]:
     """Counts of the matching lessons by each facet (a lesson counts once per value). A lesson's
-    country is the one it is tagged with, or else its report's."""
-    through = Lesson.countries.through
-    tagged = through.objects.filter(lesson_id__in=ids)
-    untagged = Lesson.objects.filter(pk__in=ids).exclude(pk__in=through.objects.values("lesson_id"))
+    countries are those it is tagged with and its report's, as the country filter reads them."""
+    # a lesson counts under its tagged countries and its report's country (as the filter)
+    pairs = set(
+        Lesson.countries.through.objects.filter(lesson_id__in=ids).values_list(
+            "lesson_id", "country_id"
+        )
+    ) | set(
+        Lesson.objects.filter(pk__in=ids, report__country__isnull=False).values_list(
+            "pk", "report__country_id"
+        )
+    )
+    places = {
+        c["iso3"]: c
+        for c in Country.objects.filter(pk__in={code for _, code in pairs}).values(
+            "iso3", "name", "region"
+        )
+    }
     by_country: dict[str, dict[str, Any]] = {}
-    for rows in (
-        tagged.values(code=F("country_id"), name=F("country__name")).annotate(
-            n=Count("lesson_id", distinct=True)
-        ),
-        untagged.filter(report__country__isnull=False)
-        .values(code=F("report__country_id"), name=F("report__country__name"))
-        .annotate(n=Count("pk", distinct=True)),
-    ):
-        for r in rows:
-            slot = by_country.setdefault(r["code"], {"code": r["code"], "name": r["name"], "n": 0})
-            slot["n"] += r["n"]
-    by_region: dict[str, int] = {}
-    for rows in (
-        tagged.values(region=F("country__region")).annotate(n=Count("lesson_id", distinct=True)),
-        untagged.values(region=F("report__country__region")).annotate(n=Count("pk", distinct=True)),
-    ):
-        for r in rows:
-            if r["region"]:
-                by_region[r["region"]] = by_region.get(r["region"], 0) + r["n"]
+    regions: dict[str, set[int]] = {}
+    for lesson_id, code in pairs:
+        slot = by_country.setdefault(
+            code, {"code": code, "name": places[code]["name"], "lessons": set()}
+        )
+        slot["lessons"].add(lesson_id)
+        if places[code]["region"]:
+            regions.setdefault(places[code]["region"], set()).add(lesson_id)
+    for slot in by_country.values():
+        slot["n"] = len(slot.pop("lessons"))
+    by_region = {region: len(lessons) for region, lessons in regions.items()}
     return {
         "country": _facet(by_country.values(), "code", "name", f.get("country")),
         "region": _facet(

@@ -21,8 +21,16 @@ TAG_PREFETCH = ("countries", "tools", "strategies", "target_groups", "stages", "
 
 
 def _superseded() -> Exists:
-    """True for a published report that a published revision corrects."""
-    return Exists(Report.objects.filter(supersedes=OuterRef("pk"), status=Report.Status.PUBLISHED))
+    """True for a report that a later revision of its series, published, corrects (by series
+    and revision number: an archive limited by marking may have left the direct `supersedes`
+    link of an imported revision empty)."""
+    return Exists(
+        Report.objects.filter(
+            series=OuterRef("series"),
+            revision__gt=OuterRef("revision"),
+            status=Report.Status.PUBLISHED,
+        )
+    )
 
 
 def reports_for(user: Any) -> QuerySet[Report]:
@@ -78,7 +86,7 @@ def series_of(user: Any, report: Report) -> list[Report]:
 
 def reports_of_country(user: Any, country) -> QuerySet[Report]:
     """Published reports about the country, or with a lesson tagged with it."""
-    tagged = Lesson.objects.filter(countries=country).values("report_id")
+    tagged = visible(user, Lesson.objects.filter(countries=country)).values("report_id")
     return (
         published_for(user, current_only=False)
         .filter(Q(country=country) | Q(pk__in=tagged))

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from afteraction.models import Lesson, NarrativeLink, Report, ReportEvent
+from apc.core.permissions import can
 
 
 def _absolute(context: dict[str, Any], path: str) -> str:
@@ -200,6 +201,15 @@ class ReportSerializer(serializers.ModelSerializer):
         return dict(getattr(report, "hit_highlights", None) or {})
 
 
+def _if_visible(context: dict[str, Any], record: Any) -> int | None:
+    """A related record's id, only when the caller may view that record (a warning outside
+    their distribution, a plan they are not on, say no more than null)."""
+    request = context.get("request")
+    if record is None or request is None or not can(request.user, "view", record):
+        return None
+    return record.pk
+
+
 class LinkSerializer(serializers.ModelSerializer):
     """A record of the period the narrative cites: `kind` plan, meeting, tier_change or warning;
     `target` the record's id (null in an installation that imported the report without it);
@@ -214,7 +224,8 @@ class LinkSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_target(self, link: NarrativeLink) -> int | None:
-        return getattr(link, f"{link.kind}_id", None)
+        """The record's id, only for a caller who may open the record itself."""
+        return _if_visible(self.context, link.target)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -252,6 +263,8 @@ class ReportDetailSerializer(ReportSerializer):
     country_name = serializers.CharField(
         source="country.name", read_only=True, allow_null=True, default=None
     )
+    plan = serializers.SerializerMethodField()
+    exercise = serializers.SerializerMethodField()
     supersedes = serializers.SerializerMethodField()
     superseded_by = serializers.SerializerMethodField()
     revisions = serializers.SerializerMethodField()
@@ -286,6 +299,14 @@ class ReportDetailSerializer(ReportSerializer):
 
     def _part(self, name: str) -> Any:
         return self.context["parts"][name]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_plan(self, report: Report) -> int | None:
+        return _if_visible(self.context, report.plan)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_exercise(self, report: Report) -> int | None:
+        return _if_visible(self.context, report.exercise)
 
     @extend_schema_field(serializers.CharField())
     def get_authors_display(self, report: Report) -> str:

@@ -467,6 +467,10 @@ def report_save(
                     ]
                 }
             )
+        if markings.rank(marking) < markings.rank(locked.marking) and not can(
+            actor, "manage", locked
+        ):
+            raise Invalid(errors={"marking": ["Only the directorate lowers a marking."]})
         if locked.version != version:
             raise Conflict(
                 f"The report was saved by someone else since you opened it (version "
@@ -579,6 +583,10 @@ def lesson_update(*, actor: User, lesson: Lesson, data: dict[str, Any]) -> Lesso
         _editable(locked)
         row = Lesson.objects.select_for_update().get(pk=lesson.pk)
         before = row.marking
+        if markings.rank(values["marking"]) < markings.rank(before) and not can(
+            actor, "manage", locked
+        ):
+            raise Invalid(errors={"marking": ["Only the directorate lowers a marking."]})
         for k, v in values.items():
             setattr(row, k, v)
         row.save(update_fields=list(values))
@@ -622,8 +630,9 @@ def link_label(kind: str, record: Any) -> tuple[str, date | None, str]:
     (a warning's filer is never named)."""
     K = NarrativeLink.Kind
     if kind == K.PLAN:
+        # the plan's kind and country, not its title: the label outlives the reader's access
         return (
-            f"{record.title} ({record.get_status_display().lower()})",
+            f"{record.get_kind_display()} for {record.country.name}",
             timezone.localtime(record.created_at).date(),
             markings.highest([record.marking, record.country.marking]),
         )
@@ -642,12 +651,24 @@ def link_label(kind: str, record: Any) -> tuple[str, date | None, str]:
             record.country.marking,
         )
     if kind == K.WARNING:
+        # never the title: a reader cleared for the marking may still be outside the alert
+        # channel's distribution (watchlist/policy.py); the live title is shown to those who
+        # may open the warning
         return (
-            f"{record.country.name}: {record.title} ({record.get_severity_display().lower()})",
+            f"{record.country.name}: alert-channel warning "
+            f"({record.get_severity_display().lower()}), filed "
+            f"{timezone.localtime(record.filed_at):%d %b %Y}",
             timezone.localtime(record.filed_at).date(),
             markings.highest([record.marking, record.country.marking]),
         )
     raise Invalid(errors={"kind": ["Choose a plan, meeting, tier change or warning."]})
+
+
+def _protects(record: Any, actor: User) -> bool:
+    """Citing a warning one filed under identity protection must not name the filer in the
+    audit trail (the warning's own rule: watchlist.models.Warning.audit_protects_actor)."""
+    protects = getattr(record, "audit_protects_actor", None)
+    return bool(protects and protects(actor))
 
 
 def link_add(*, actor: User, report: Report, kind: str, record: Any) -> NarrativeLink:
@@ -678,6 +699,7 @@ def link_add(*, actor: User, report: Report, kind: str, record: Any) -> Narrativ
             action="afteraction.link_add",
             obj=link,
             summary=f"{kind} {record.pk}",
+            protect_actor=_protects(record, actor),
         )
     return link
 
@@ -692,9 +714,62 @@ def link_remove(*, actor: User, link: NarrativeLink) -> None:
             action="afteraction.link_remove",
             obj=link,
             summary=f"{link.kind} {link.target.pk if link.target else ''}",
+            protect_actor=_protects(link.target, actor),
         )
         link.delete()
         _touch(locked)
+
+
+def marking_change(
+    *, actor: User, report: Report, marking: str, reason: str, lesson: Lesson | None = None
+) -> Report | Lesson:
+    """The directorate re-marks the report's text, or one of its lessons, before publication,
+    saying why (an author may raise a marking when saving, never lower one: lowering releases
+    text to readers of lower clearance). Never below what the subject (or a lesson's tagged
+    countries) is marked."""
+    require(actor, "manage", report)
+    _clean_marking(actor, marking)
+    if not (reason or "").strip():
+        raise Invalid(errors={"reason": ["Say why the marking changes."]})
+    with transaction.atomic(durable=True):
+        locked = _lock(report)
+        _editable(locked)
+        if lesson is None:
+            target: Report | Lesson = locked
+            least = _subject_marking(locked.subject, locked.country, locked.plan, locked.exercise)
+            what = "The subject"
+        else:
+            target = Lesson.objects.select_for_update().get(pk=lesson.pk, report=locked)
+            least = markings.highest(c.marking for c in target.countries.all())
+            what = "A country the lesson names"
+        if not markings.dominates(marking, least):
+            raise Invalid(
+                errors={
+                    "marking": [
+                        f"{what} is marked {markings.label(least)}: mark it at least as high."
+                    ]
+                }
+            )
+        before = target.marking
+        if before == marking:
+            raise Invalid(errors={"marking": ["That is the marking it has."]})
+        target.marking = marking
+        target.save(update_fields=["marking"])
+        if lesson is not None:
+            _touch(locked)
+        else:
+            locked.version += 1
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=["version", "updated_at"])
+        record_event(
+            actor=actor,
+            action="afteraction.marking_change",
+            obj=target,
+            changes={"marking": {"before": before, "after": marking}},
+            summary=reason.strip()[:300],
+            marking=before,  # the event speaks of text that was marked `before`
+        )
+    return target
 
 
 # --- The life cycle -------------------------------------------------------------------------
@@ -787,11 +862,13 @@ def may_write(user: User, report: Report) -> bool:
 
 
 def superseded_ids(report_ids: Iterable[int] | None = None) -> set[int]:
-    """The published reports a published revision corrects."""
-    qs = Report.objects.filter(status=Report.Status.PUBLISHED, supersedes__isnull=False)
+    """The published reports a later published revision of their series corrects."""
+    from afteraction.selectors import _superseded
+
+    qs = Report.objects.filter(status=Report.Status.PUBLISHED)
     if report_ids is not None:
-        qs = qs.filter(supersedes_id__in=list(report_ids))
-    return set(qs.values_list("supersedes_id", flat=True))
+        qs = qs.filter(pk__in=list(report_ids))
+    return set(qs.filter(_superseded()).values_list("pk", flat=True))
 
 
 def report_revise(

@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/<int:pk>/links/", views.link_add, name="link-add"),
     path("reports/<int:pk>/transition/", views.report_transition, name="report-transition"),
     path("reports/<int:pk>/revise/", views.report_revise, name="report-revise"),
+    path("reports/<int:pk>/marking/", views.report_marking, name="report-marking"),
     path("reports/<int:pk>/export.pdf", views.report_pdf, name="report-pdf"),
     path("lessons/<int:pk>/", views.lesson_detail, name="lesson-detail"),
     path("lessons/<int:pk>/edit/", views.lesson_edit, name="lesson-edit"),

@@ -22,8 +22,8 @@ from apc.core import markings
 from plans.models import EscalationStage, Option, Partner, Plan, TargetGroup, Tool
 from plans.reference import GUIDELINE_CHECKS, GUIDELINE_PASSAGES, Passage
 
-# Set by the after-action app once it exists: (plan) -> (ok, detail).
-LESSONS_CHECK: Callable[[Plan], tuple[bool | None, str]] | None = None
+# Set by the after-action app once it exists: (plan, its options) -> (ok, detail).
+LESSONS_CHECK: Callable[[Plan, list[Option]], tuple[bool | None, str]] | None = None
 
 HIDDEN = "Hidden: above your clearance"
 NO_OPTIONS = "No options in the matrix yet."
@@ -46,6 +46,8 @@ OPTION_CHECKS = frozenset(
         "no_rigid_ladder",
         "credible_threats",
         "net_assessment_and_counter_moves",
+        # the lessons bearing on a plan are found from its options' tools and strategies
+        "lessons_considered",
     }
 )
 OPERATIONS_CHECKS = frozenset({"influential_partners", "single_messaging_lead"})
@@ -177,7 +179,7 @@ def net_assessment_and_counter_moves(f: _Facts) -> tuple[bool | None, str]:
 def lessons_considered(f: _Facts) -> tuple[bool | None, str]:
     if LESSONS_CHECK is None:
         return None, "The after-action repository is not available yet"
-    return LESSONS_CHECK(f.plan)
+    return LESSONS_CHECK(f.plan, f.options)
 
 
 CHECKS: dict[str, Callable[[_Facts], tuple[bool | None, str]]] = {

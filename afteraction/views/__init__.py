@@ -40,7 +40,12 @@ from afteraction.views.lessons import (
     link_candidates,
     link_remove,
 )
-from afteraction.views.lifecycle import report_pdf, report_revise, report_transition
+from afteraction.views.lifecycle import (
+    report_marking,
+    report_pdf,
+    report_revise,
+    report_transition,
+)
 from afteraction.views.reports import (
     author_add,
     author_remove,
@@ -51,6 +56,7 @@ from afteraction.views.reports import (
 from afteraction.views.writing import commission_edit, report_edit
 
 __all__ = [
+    "report_marking",
     "author_add",
     "author_remove",
     "commission_edit",

@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST
 
-from afteraction import services
-from afteraction.forms import ReviseForm
+from afteraction import selectors, services
+from afteraction.forms import MarkingForm, ReviseForm
 from afteraction.views.common import error_text, private, report_or_404
 from afteraction.views.reports import refused, transition_form_for
 from afteraction.workflow import REPORT
@@ -85,7 +85,7 @@ def report_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
+@require_GET
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as PDF, as the user may read it, marked on every page (audited download)."""
     from afteraction.pdf import pdf_for
@@ -108,3 +108,34 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response[CLASSIFICATION_HEADER] = markings.label(shown)
     return private(response)
+
+
+@login_required
+@require_POST
+def report_marking(request: HttpRequest, pk: int) -> HttpResponse:
+    """The directorate re-marks the report's text or one of its lessons before publication,
+    saying why (authors may only raise a marking)."""
+    user = request.user
+    report = report_or_404(user, pk)
+    require(user, "manage", report)
+    lessons = selectors.lessons_of(user, report)
+    form = MarkingForm(request.POST, lessons=lessons)
+    if form.is_valid():
+        target = form.cleaned_data["target"]
+        lesson = None if target == "report" else next(x for x in lessons if str(x.pk) == target)
+        try:
+            services.marking_change(
+                actor=user,
+                report=report,
+                lesson=lesson,
+                marking=form.cleaned_data["marking"],
+                reason=form.cleaned_data["reason"],
+            )
+        except Invalid as exc:
+            form.add_domain_errors(exc.errors, exc.detail)
+        except InvalidTransition as exc:
+            return refused(request, report, exc.detail, exc.status_code)
+        else:
+            messages.success(request, "The marking is changed.")
+            return redirect("afteraction:report-detail", report.pk)
+    return refused(request, report, "The marking was not changed.", 400, marking_form=form)

@@ -22,6 +22,7 @@ from afteraction import selectors, services
 from afteraction.forms import (
     AuthorAddForm,
     CommissionForm,
+    MarkingForm,
     ReportFilterForm,
     ReviseForm,
     TransitionForm,
@@ -37,7 +38,7 @@ from afteraction.views.common import (
     report_or_404,
     visible_countries,
 )
-from afteraction.workflow import NEEDS_COMMENT, OWED
+from afteraction.workflow import EDITABLE, NEEDS_COMMENT, OWED
 from apc.core import markings
 from apc.core.audit import record_event
 from apc.core.exceptions import Conflict, Invalid, InvalidTransition
@@ -249,6 +250,7 @@ def _detail_context(
     transition_form: TransitionForm | None = None,
     revise_form: ReviseForm | None = None,
     author_form: AuthorAddForm | None = None,
+    marking_form: MarkingForm | None = None,
 ) -> dict[str, Any]:
     """Everything the report's page shows to this user, and the forms they may use now."""
     user = request.user
@@ -311,6 +313,12 @@ def _detail_context(
         "actions": actions,
         "transition_errors": transition_form.errors if transition_form is not None else None,
         "revise_form": (revise_form or ReviseForm()) if may_revise else None,
+        # the directorate re-marks the text or a lesson before publication (authors only raise)
+        "marking_form": (
+            (marking_form or MarkingForm(lessons=lessons))
+            if may_manage and report.status in EDITABLE
+            else None
+        ),
         "author_form": author_form if may_manage else None,
         "plan_url": (
             reverse("plans:plan-detail", args=[report.plan_id])

@@ -26,7 +26,11 @@ def revise(report: Report, writer, *, summary: str, marking: str | None = None) 
     revision = services.report_revise(
         actor=s.directorate(), report=report, reason="The death toll was revised."
     )
-    s.write(revision, writer, summary=summary, marking=marking)
+    s.write(revision, writer, summary=summary)
+    if marking and marking != revision.marking:  # only the directorate lowers a marking
+        services.marking_change(
+            actor=s.directorate(), report=revision, marking=marking, reason="Declassified."
+        )
     return s.publish(revision, writer)
 
 

@@ -179,6 +179,9 @@ MATRIX = {
     ("afteraction:report-transition", "aa_missing", "POST"): each(404),
     ("afteraction:report-revise", "aa_published", "POST"): each(403, **NON_READERS, **{DIR: 400}),
     ("afteraction:report-revise", "aa_missing", "POST"): each(404),
+    # Re-marking before publication: the directorate (an empty form: 400).
+    ("afteraction:report-marking", "aa_draft", "POST"): each(404, **{DIR: 400}),
+    ("afteraction:report-marking", "aa_missing", "POST"): each(404),
     # The PDF: whoever reads the report.
     ("afteraction:report-pdf", "aa_published", "GET"): READ,
     ("afteraction:report-pdf", "aa_draft", "GET"): STAFF_ONLY,
@@ -210,6 +213,7 @@ REFUSED_METHODS = {
     "afteraction:link-remove": ("GET",),
     "afteraction:report-transition": ("GET",),
     "afteraction:report-revise": ("GET",),
+    "afteraction:report-marking": ("GET",),
     "afteraction:report-pdf": ("POST",),
     "afteraction:lesson-detail": ("POST",),
     "afteraction:exercise-list": ("POST",),

@@ -155,9 +155,11 @@ def test_a_marking_limited_export_leaves_out_what_it_must(built, tmp_path):
         if name.endswith(".pdf"):
             text = pdf_text(data)
             assert "PELICAN" not in text and "SECRET" not in text
-    # a revision whose predecessor is left out still names it
+    # a revision whose predecessor is left out names nothing above the limit
     drc2 = by_uid[str(built["drc2"].uid)]
-    assert drc2["supersedes"] == str(built["drc"].uid)
+    assert str(built["drc"].uid) not in by_uid
+    assert drc2["supersedes"] is None and drc2["revision"] == 2
+    assert all(x["previous"] is None for x in drc2["lessons"])
 
     path_u = tmp_path / "release-u.zip"
     export(path_u, "--max-marking", "U")

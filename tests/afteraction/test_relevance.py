@@ -60,7 +60,7 @@ def repository():
     report("EGY", 2005, {"statement": "H: same region, old.", "outcome": "worked"})
     report("EGY", 2015, {"statement": "F: same region, outcome unknown.", "outcome": "unknown"})
     report("SYR", 2013, {"statement": "D: a strategy.", "strategies": [s.strategy("dissuade")]})
-    report("SYR", 2014, {"statement": "E: nothing in common.",
+    report("SYR", 2014, {"statement": "E: only a target group.",
                          "strategies": [s.strategy("degrade")],
                          "target_groups": [s.group("victims")]})  # fmt: skip
 
@@ -73,6 +73,7 @@ EXPECTED = [
     ("H: same region, old.", 3),
     ("F: same region, outcome unknown.", 3),
     ("D: a strategy.", 2),
+    ("E: only a target group.", 1),
 ]
 
 
