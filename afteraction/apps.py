@@ -17,4 +17,5 @@ class AfteractionConfig(AppConfig):
         # the plans' guideline check "relevant lessons considered" reads this repository
         guidelines.LESSONS_CHECK = lessons_check
         page_panels.register("plan_detail", panels.plan_lessons)
+        page_panels.register("plan_detail", panels.plan_exercises)
         page_panels.register("country_detail", panels.country_repository)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 
 from afteraction import relevance, selectors
@@ -74,4 +75,35 @@ def country_repository(request: HttpRequest, country: Any) -> Panel | None:
         context={"country": country, "reports": reports, "lessons": lessons},
         marking=shown,
         order=10,
+    )
+
+
+def plan_exercises(request: HttpRequest, plan: Any) -> Panel | None:
+    """The rehearsals of this plan recorded in the repository (an exercise can be the subject
+    of an after-action report), for those who read exercises; the plan's own rehearsal log
+    (plans.Rehearsal) stays on the plan."""
+    user = request.user
+    if not can(user, "exercises.view"):
+        return None
+    rows = list(
+        selectors.exercises_for(user)
+        .filter(plan=plan)
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=selectors.reports_for(user).order_by("-revision"),
+                to_attr="visible_reports",
+            )
+        )
+    )
+    if not rows:
+        return None
+    shown = markings.highest(
+        [*(e.marking for e in rows), *(r.marking for e in rows for r in e.visible_reports)]
+    )
+    return Panel(
+        template="afteraction/_plan_exercises_panel.html",
+        context={"plan": plan, "exercises": rows},
+        marking=shown,
+        order=20,
     )

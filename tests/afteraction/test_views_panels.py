@@ -200,3 +200,42 @@ def test_service_accounts_get_no_repository_panel(client, sudan_lesson):
     page = login(client, UserFactory(role=A.API_CLIENT)).get(country_url("SDN"))
     assert page.status_code == 200
     assert not has_testid(page, "country-afteraction")
+
+
+def test_a_plans_rehearsals_in_the_repository_show_on_the_plan_for_those_who_read_exercises(
+    client,
+):
+    """seeds/000, "Crisis Response Structure and Process": the directorate "oversees exercising
+    and rehearsal"; a rehearsal of a plan recorded in the repository shows on that plan."""
+    from datetime import timedelta
+
+    from afteraction import services as aa
+    from apc.meetings.dates import committee_today
+    from tests.factories import UserFactory
+    from tests.plans.support import make_plan
+
+    plan = make_plan(iso3="SDN")
+    staff = plan.owner
+    exercise = aa.exercise_record(
+        actor=staff,
+        kind="plan_rehearsal",
+        title="Tabletop of the Sudan plan",
+        held_on=committee_today() - timedelta(days=3),
+        scenario="Darfur escalation.",
+        participants="State, USAID.",
+        results="Messaging lead unclear.",
+        plan=plan,
+    )
+    client.force_login(staff)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert 'data-testid="plan-exercises-panel"' in page
+    assert f"/afteraction/exercises/{exercise.pk}/" in page
+    # a member the plan is shared with reads the plan, not the directorate's exercises
+    from guardian.shortcuts import assign_perm
+
+    member = UserFactory(role="member", clearance="S")
+    assign_perm("view_plan", member, plan)
+    client.force_login(member)
+    response = client.get(f"/plans/{plan.pk}/")
+    assert response.status_code == 200
+    assert 'data-testid="plan-exercises-panel"' not in response.content.decode()
