@@ -36,5 +36,9 @@ env -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE=apc.settings.production 
   SECRET_KEY="$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
   $BIN/python manage.py check --deploy --fail-level WARNING >/dev/null
 
+# Two workers (pytest-xdist), one per core, each test file on one worker: each worker has its own
+# PostgreSQL test database (pytest-django) and Redis database (apc/settings/test.py). Set
+# PYTEST_WORKERS=0 to run in one process.
 echo "test: pytest"
-exec $BIN/python -m pytest -p no:cacheprovider --create-db "$@"
+exec $BIN/python -m pytest -p no:cacheprovider --create-db \
+  -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"

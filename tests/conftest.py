@@ -49,6 +49,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker):
+    """What the migrations load (agencies, roles, countries, the plans' catalogue) is there for
+    every database test. A transactional test empties the database when it ends; under
+    pytest-xdist any test file may follow one on the same worker, so the data is put back
+    (committed, before the test's own transaction opens) whenever it is missing."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")  # the test database exists first
+    with django_db_blocker.unblock():
+        from apc.models import Agency
+        from plans.models import Tool
+
+        if Agency.objects.exists() and Tool.objects.exists():
+            return
+        from tests.plans.support import ensure_plans_reference
+
+        ensure_plans_reference()
+
+
 @pytest.fixture
 def make_user(db):
     def make(role=None, **kwargs):

@@ -22,6 +22,9 @@ SCRUBBED = (
     "EMAIL_URL",
     "DEBUG",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    # a subprocess is not an xdist worker: it takes the Redis database it is given as it is
+    # (apc/settings/test.py moves a worker's own onto the next ones)
+    "PYTEST_XDIST_WORKER",
 )
 
 
