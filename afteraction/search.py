@@ -15,6 +15,8 @@ added.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -228,16 +230,15 @@ def _sqlite_rank(obj: Any, terms: list[str], fields: Mapping[str, float]) -> flo
 def _sqlite_match(
     qs: QuerySet, terms: list[str], fields: Mapping[str, float], excluded: list[str] = ()
 ) -> QuerySet:
+    def in_any_field(term: str) -> Q:
+        return functools.reduce(
+            operator.or_, (Q(**{f"{name}__icontains": term}) for name in fields)
+        )
+
     for term in terms:
-        cond = Q()
-        for name in fields:
-            cond |= Q(**{f"{name}__icontains": term})
-        qs = qs.filter(cond)
+        qs = qs.filter(in_any_field(term))
     for term in excluded:
-        cond = Q()
-        for name in fields:
-            cond |= Q(**{f"{name}__icontains": term})
-        qs = qs.exclude(cond)
+        qs = qs.exclude(in_any_field(term))
     return qs
 
 

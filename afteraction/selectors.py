@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from afteraction.models import (
     Exercise,
@@ -121,12 +121,3 @@ def considerations_for(user: Any, plan) -> dict[int, LessonConsideration]:
 
 def with_tags(qs: QuerySet[Lesson]) -> QuerySet[Lesson]:
     return qs.prefetch_related(*TAG_PREFETCH)
-
-
-def lesson_prefetch(user: Any) -> Prefetch:
-    """Prefetch a report list's visible lessons (the lessons the user is cleared for)."""
-    return Prefetch(
-        "lessons",
-        queryset=visible(user, Lesson.objects.all()).order_by("position", "id"),
-        to_attr="visible_lessons",
-    )

@@ -75,14 +75,6 @@ def clean_text(value: Any) -> str:
     return _CONTROL.sub("", str(value or "")).strip()
 
 
-def _clean_marking(actor: User, marking: str, field: str = "marking") -> str:
-    if marking not in markings.ORDER:
-        raise Invalid(errors={field: ["Choose a marking."]})
-    if not markings.dominates(actor.clearance, marking):
-        raise Invalid(errors={field: ["You cannot mark above your own clearance."]})
-    return marking
-
-
 def _lock(report: Report) -> Report:
     return Report.objects.select_for_update().get(pk=report.pk)
 
@@ -245,6 +237,18 @@ def _event(report: Report, actor: User | None, action: str, before: str, comment
     )
 
 
+def _commission_errors(title: str, scope_questions: str, due_on: date | None) -> dict:
+    """What a commission must say: a title, its questions, a due date."""
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = ["Give the report a title."]
+    if not (scope_questions or "").strip():
+        errors["scope_questions"] = ["Say what the report must answer."]
+    if due_on is None:
+        errors["due_on"] = ["Give the due date."]
+    return errors
+
+
 # --- Commissioning ---------------------------------------------------------------------------
 
 
@@ -266,14 +270,8 @@ def report_commission(
     """The directorate commissions an after-action report: its subject, the questions it must
     answer, its author team (grants on this one report) and its due date."""
     require(actor, "afteraction.commission")
-    errors: dict[str, list[str]] = {}
-    if not (title or "").strip():
-        errors["title"] = ["Give the report a title."]
-    if not (scope_questions or "").strip():
-        errors["scope_questions"] = ["Say what the report must answer."]
-    if due_on is None:
-        errors["due_on"] = ["Give the due date."]
-    elif due_on < committee_today():
+    errors = _commission_errors(title, scope_questions, due_on)
+    if due_on is not None and due_on < committee_today():
         errors["due_on"] = ["The due date is in the past."]
     team = list(authors)
     if not team:
@@ -289,7 +287,7 @@ def report_commission(
         period_start=period_start,
         period_end=period_end,
     )
-    _clean_marking(actor, marking)
+    markings.clean(actor, marking)
     least = _subject_marking(
         subject, subject_fields["country"], subject_fields["plan"], subject_fields["exercise"]
     )
@@ -358,13 +356,7 @@ def commission_update(
 ) -> Report:
     """The directorate changes the commission (title, questions, due date) until publication."""
     require(actor, "manage", report)
-    errors: dict[str, list[str]] = {}
-    if not (title or "").strip():
-        errors["title"] = ["Give the report a title."]
-    if not (scope_questions or "").strip():
-        errors["scope_questions"] = ["Say what the report must answer."]
-    if due_on is None:
-        errors["due_on"] = ["Give the due date."]
+    errors = _commission_errors(title, scope_questions, due_on)
     if errors:
         raise Invalid(errors=errors)
     with transaction.atomic(durable=True):
@@ -444,7 +436,7 @@ def report_save(
     """The author team saves the report's text. `version` is the one the writer started from:
     if someone saved since, 409 with both texts (the writer loses nothing)."""
     require(actor, "author", report)
-    _clean_marking(actor, marking)
+    markings.clean(actor, marking)
     clean = {
         "summary": clean_text(summary),
         "narrative": clean_text(narrative),
@@ -533,7 +525,7 @@ def _clean_lesson(actor: User, data: dict[str, Any]) -> tuple[dict[str, Any], di
     marking = data.get("marking") or markings.Marking.U
     if errors:
         raise Invalid(errors=errors)
-    _clean_marking(actor, marking)
+    markings.clean(actor, marking)
     tags = _tags(data)
     least = markings.highest(c.marking for c in tags["countries"])
     if not markings.dominates(marking, least):
@@ -728,7 +720,7 @@ def marking_change(
     text to readers of lower clearance). Never below what the subject (or a lesson's tagged
     countries) is marked."""
     require(actor, "manage", report)
-    _clean_marking(actor, marking)
+    markings.clean(actor, marking)
     if not (reason or "").strip():
         raise Invalid(errors={"reason": ["Say why the marking changes."]})
     with transaction.atomic(durable=True):
@@ -994,7 +986,7 @@ def exercise_record(
             errors[field] = [message]
     if errors:
         raise Invalid(errors=errors)
-    _clean_marking(actor, marking)
+    markings.clean(actor, marking)
     if kind == Exercise.Kind.PROCEDURES:
         plan = None
     if plan is not None:

@@ -49,14 +49,6 @@ TEAM_PERMS = ("view_plan", "draft_plan")
 REVIEW_PERMS = ("view_plan", "review_plan")
 
 
-def _clean_marking(actor: User, marking: str, field: str = "marking") -> str:
-    if marking not in markings.ORDER:
-        raise Invalid(errors={field: ["Choose a marking."]})
-    if not markings.dominates(actor.clearance, marking):
-        raise Invalid(errors={field: ["You cannot mark above your own clearance."]})
-    return marking
-
-
 def _lock(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
@@ -161,7 +153,7 @@ def plan_create(
         errors["kind"] = [f"A {Plan.Kind(kind).label.lower()} is for a country {wanted}."]
     if errors:
         raise Invalid(errors=errors)
-    _clean_marking(actor, marking)
+    markings.clean(actor, marking)
     with transaction.atomic(durable=True):
         Country.objects.select_for_update().get(pk=country.pk)
         if Plan.objects.filter(country=country, kind=kind).exclude(status="closed").exists():
@@ -341,7 +333,7 @@ def section_save(
     require(actor, "edit", section)
     if status not in PlanSection.Status.values:
         raise Invalid(errors={"status": ["Choose not started, drafting or complete."]})
-    _clean_marking(actor, marking)
+    markings.clean(actor, marking)
     names = section_specs.field_names(section.key)
     unknown = sorted(set(content) - set(names))
     if unknown:

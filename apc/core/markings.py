@@ -51,6 +51,18 @@ def label(marking: str) -> str:
     return Marking(marking).label
 
 
+def clean(actor: Any, marking: str, field: str = "marking") -> str:
+    """A marking a writer may give: one of the scale, and not above their own clearance (they
+    could not read their own record). Invalid (400) names `field` otherwise."""
+    from apc.core.exceptions import Invalid
+
+    if marking not in ORDER:
+        raise Invalid(errors={field: ["Choose a marking."]})
+    if not dominates(actor.clearance, marking):
+        raise Invalid(errors={field: ["You cannot mark above your own clearance."]})
+    return marking
+
+
 class MarkedModel(models.Model):
     """Mixin for every record that carries analysis: a marking on the clearance scale."""
 
